@@ -1,0 +1,1 @@
+export const entries = ['index', 'kafka/index', 'cassandra/index', 'console/index'];

@@ -1,0 +1,1 @@
+export const entries = ['index', 'finnhub/index', 'yahoo/index', 'kafka/index', 'testing/index'];
