@@ -1,1 +1,1 @@
-export {};
+export { prometheusInstrumentation, type PrometheusInstrumentationOptions } from './prometheusInstrumentation.js';
