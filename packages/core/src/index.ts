@@ -1,5 +1,5 @@
-export { type Ack } from './ack/Ack.js';
-export { type InvalidRecord } from './ack/InvalidRecord.js';
+export type { Ack } from './ack/Ack.js';
+export type { InvalidRecord } from './ack/InvalidRecord.js';
 export { avroTypes } from './avro/avroTypes.js';
 export { barAvroSchema } from './avro/barAvroSchema.js';
 export { fromAvroRecord } from './avro/fromAvroRecord.js';

@@ -1,2 +1,2 @@
-/** The version of the @tickflow packages (they are released together). */
+/** The version of the `@tickflow/*` packages (they are released together). */
 export const version = '0.1.0';
