@@ -1,1 +1,1 @@
-export {};
+export { type ConsoleSinkOptions, consoleSink } from './consoleSink.js';

@@ -1,0 +1,46 @@
+/** Execution options tickflow passes to `client.execute` (a subset of cassandra-driver's `QueryOptions`). */
+export interface CassandraQueryOptions {
+  /** Prepare the statement once and reuse it (always true for tickflow's writes and reads). */
+  prepare?: boolean;
+  /** Lets the driver retry or speculatively execute the statement (true for tickflow's upserts). */
+  isIdempotent?: boolean;
+  /** Rows per page for reads. */
+  fetchSize?: number;
+  /** Where the previous page ended. */
+  pageState?: string | Buffer;
+  /** Execution profile name, if the caller set one up. */
+  executionProfile?: string;
+  /** Per-request client timeout, ms (used for DDL, which can be slow). */
+  readTimeout?: number;
+}
+
+/** A row as the driver returns it: columns by name. */
+export interface CassandraRow {
+  /** Reads a column by name. */
+  get(name: string): any;
+}
+
+/** The part of a driver `ResultSet` tickflow reads. */
+export interface CassandraResult {
+  /** Rows of this page. */
+  rows: CassandraRow[];
+  /** Set when more pages follow. */
+  pageState?: string | null;
+}
+
+/**
+ * The part of cassandra-driver's `Client` tickflow uses: `execute`. A real `Client` from
+ * `cassandra-driver` 4.x fits; tests pass a fake. tickflow never connects or shuts down the
+ * client: the caller owns it.
+ *
+ * @example
+ * ```ts
+ * import { Client } from 'cassandra-driver';
+ * import type { CassandraClient } from '@tickflow/sinks/cassandra';
+ * const client: CassandraClient = new Client({ contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' });
+ * ```
+ */
+export interface CassandraClient {
+  /** Executes one statement. */
+  execute(query: string, params?: unknown[], options?: CassandraQueryOptions): Promise<CassandraResult>;
+}
