@@ -117,6 +117,8 @@ async function checkKafka(brokers) {
     await admin.connect();
     const cluster = await admin.describeCluster();
     if (!cluster.brokers.length || cluster.controller == null) throw new Error('no controller yet');
+    // the first FindCoordinator creates __consumer_offsets: ready means consumer groups work too
+    await admin.describeGroups(['tickflow-services-ready']);
   } finally {
     await admin.disconnect().catch(() => {});
   }
