@@ -1,0 +1,355 @@
+import { type Ack, ConfigurationError, retryAsync, TickflowError } from '@tickflow/core';
+import { asyncScheduler, Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { deadLetterMessage } from './deadLetterMessage.js';
+import type { KafkaOutgoingMessage } from './KafkaProducerAdapter.js';
+import type { KafkaAckMeta, KafkaDeadLetter, KafkaSinkOptions } from './KafkaSinkOptions.js';
+import { isRecordError } from './isRecordError.js';
+import { resolveEncoder } from './resolveEncoder.js';
+import { resolveProducer } from './resolveProducer.js';
+import { sinkMetrics } from './sinkMetrics.js';
+
+interface Entry<T> {
+  record: T;
+  message: KafkaOutgoingMessage;
+  meta: KafkaAckMeta;
+}
+
+/**
+ * Writes each record to Kafka and emits an {@link Ack} only after the broker acknowledged it
+ * (acks = all by default). Records are batched (`batchSize`, `lingerMs`), encoded synchronously
+ * (Avro in the Confluent wire format through the schema registry by default, or any
+ * {@link KafkaValueEncoder}), keyed by `symbol`, and sent with at most `maxInFlightBatches`
+ * batches in flight. Retriable errors are retried with core's backoff; a record that can never be
+ * written (encoding failure, too large, refused by the broker) goes to `dlqTopic` with the reason in
+ * `x-tickflow-reason`, is counted, reported to `onInvalid`, and acknowledged with
+ * `meta.deadLetter` set, so the stream goes on and an upstream Kafka source can commit past it.
+ *
+ * Backpressure: RxJS cannot pause a push source, so the sink holds at most `maxBuffered` records
+ * and errors with a `BACKPRESSURE` {@link TickflowError} past that. Pair it with a pausable source
+ * (`kafkaSource` pauses when too many records are unacknowledged) or size `maxBuffered` for the
+ * hot source's burst.
+ *
+ * @param options - producer, topic, key, encoder and batching options
+ * @returns an operator turning records into broker acknowledgements
+ * @example
+ * ```ts
+ * import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+ * import { kafkaSink } from '@tickflow/sinks/kafka';
+ * import { Kafka } from 'kafkajs';
+ * import { of } from 'rxjs';
+ *
+ * const producer = new Kafka({ brokers: ['127.0.0.1:9092'] }).producer({ idempotent: true });
+ * await producer.connect();
+ * of({ symbol: 'AAPL', price: 190.1, size: 5, ts: Date.now() })
+ *   .pipe(kafkaSink({ producer, topic: 'trades_raw', registry: new SchemaRegistry({ host: 'http://127.0.0.1:8081' }) }))
+ *   .subscribe((ack) => console.log('durable', ack.record));
+ * ```
+ */
+export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, Ack<T, KafkaAckMeta>> {
+  const batchSize = positiveInt(options.batchSize ?? 1000, 'batchSize');
+  const maxInFlight = positiveInt(options.maxInFlightBatches ?? 1, 'maxInFlightBatches');
+  const maxBuffered = positiveInt(options.maxBuffered ?? 100_000, 'maxBuffered');
+  const maxBytes = positiveInt(options.maxMessageBytes ?? 1_000_000, 'maxMessageBytes');
+  const lingerMs = options.lingerMs ?? 5;
+  if (!(lingerMs >= 0)) throw new ConfigurationError(`kafkaSink lingerMs must be >= 0, got ${lingerMs}`, { setting: 'lingerMs' });
+  if (maxInFlight > 1 && options.preserveOrder !== false) {
+    throw new ConfigurationError(`kafkaSink maxInFlightBatches ${maxInFlight} can reorder a key's records when a batch is retried`, {
+      setting: 'maxInFlightBatches',
+      hint: 'use maxInFlightBatches: 1, or pass preserveOrder: false to accept reordering on retries',
+    });
+  }
+  const encoder = resolveEncoder(options);
+  const topicOf = typeof options.topic === 'function' ? options.topic : constant(options.topic);
+  if (typeof options.topic === 'string' && options.topic === '') throw new ConfigurationError('kafkaSink topic is empty', { setting: 'topic' });
+  const keyOf = options.key ?? defaultKey;
+  const headersOf = options.headers;
+  const dlqTopic = options.dlqTopic;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const m = sinkMetrics(options.instrumentation);
+  const retryOpts = {
+    ...(options.retry ? { policy: options.retry } : {}),
+    scheduler,
+    ...(options.random ? { random: options.random } : {}),
+    onRetry: (error: unknown, attempt: number, delayMs: number) => {
+      m.retries.inc();
+      m.errors.inc(1, { kind: 'retriable' });
+      m.i.log('warn', 'kafka_sink_retry', { attempt, delayMs, error: (error as Error)?.message ?? String(error) });
+    },
+  };
+
+  return (source) =>
+    new Observable<Ack<T, KafkaAckMeta>>((subscriber) => {
+      const { adapter, start, close } = resolveProducer(options.producer, {
+        ...(options.acks !== undefined ? { acks: options.acks } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.compression !== undefined ? { compression: options.compression } : {}),
+      });
+      let started: Promise<void> | undefined = start?.();
+      let current: Entry<T>[] = [];
+      const queue: Entry<T>[][] = [];
+      const done = new Map<number, Entry<T>[]>();
+      let nextSeq = 0;
+      let nextEmit = 0;
+      let inFlight = 0;
+      let buffered = 0;
+      let waiting: [T, string][] | null = null;
+      let linger: Subscription | null = null;
+      let upstreamDone = false;
+      let closed = false;
+
+      const fail = (error: unknown) => {
+        if (closed) return;
+        closed = true;
+        m.errors.inc(1, { kind: 'fatal' });
+        m.i.log('error', 'kafka_sink_failed', { error: (error as Error)?.message ?? String(error) });
+        subscriber.error(error);
+      };
+
+      const hold = (n: number) => {
+        buffered += n;
+        m.buffered.set(buffered);
+        if (buffered > maxBuffered) {
+          fail(
+            new TickflowError(`kafkaSink holds ${buffered} records, over maxBuffered ${maxBuffered}: the broker is slower than the source`, {
+              code: 'BACKPRESSURE',
+              hint: 'use a pausable source (kafkaSource), throttle the source, or raise maxBuffered / batchSize / maxInFlightBatches',
+            }),
+          );
+        }
+      };
+
+      const seal = () => {
+        linger?.unsubscribe();
+        linger = null;
+        if (current.length === 0) return;
+        queue.push(current);
+        current = [];
+        pump();
+      };
+
+      const push = (entry: Entry<T>) => {
+        current.push(entry);
+        hold(1);
+        if (closed) return;
+        if (current.length >= batchSize) seal();
+        else if (current.length === 1) linger = scheduler.schedule(seal, lingerMs);
+      };
+
+      const deadLetter = (record: T, topic: string, kind: KafkaDeadLetter['kind'], reason: string) => {
+        const dead: KafkaDeadLetter = { reason, input: record, topic, kind };
+        m.deadLetters.inc(1, { kind });
+        m.i.log('warn', 'kafka_sink_dead_letter', { topic, kind, reason, dlqTopic: dlqTopic ?? null });
+        try {
+          options.onInvalid?.(dead);
+        } catch (error) {
+          m.i.log('error', 'kafka_sink_on_invalid_threw', { error: (error as Error)?.message ?? String(error) });
+        }
+        return dead;
+      };
+
+      const add = (record: T, topic: string) => {
+        let key: string | null = null;
+        let value: Buffer;
+        try {
+          key = keyOf(record) ?? null;
+          value = encoder.encode(record, topic);
+        } catch (error) {
+          const reason = (error as Error)?.message ?? String(error);
+          routeDead(record, deadLetter(record, topic, 'encode', reason), key);
+          return;
+        }
+        if (value.length > maxBytes) {
+          const reason = `encoded value is ${value.length} bytes, over maxMessageBytes ${maxBytes}`;
+          routeDead(record, deadLetter(record, topic, 'too_large', reason), key);
+          return;
+        }
+        const headers = headersOf?.(record);
+        push({ record, message: headers ? { topic, key, value, headers } : { topic, key, value }, meta: { topic, key } });
+      };
+
+      const routeDead = (record: T, dead: KafkaDeadLetter, key: string | null) => {
+        if (dlqTopic) {
+          const message = deadLetterMessage(dlqTopic, dead, key, encoder.format, scheduler.now(), maxBytes);
+          push({ record, message, meta: { topic: dlqTopic, key, deadLetter: dead.reason } });
+        } else {
+          // No dead-letter topic: the record was reported (onInvalid, log, counter); ack it so upstream commits go on.
+          subscriber.next({ record, meta: { topic: dead.topic, key, deadLetter: dead.reason } });
+        }
+      };
+
+      const accept = (record: T) => {
+        let topic: string;
+        try {
+          topic = topicOf(record);
+        } catch (error) {
+          routeDead(record, deadLetter(record, '', 'encode', `topic function threw: ${(error as Error)?.message ?? error}`), null);
+          return;
+        }
+        if (waiting) {
+          waiting.push([record, topic]);
+          hold(1);
+          return;
+        }
+        const p = encoder.prepare(topic);
+        if (!p) {
+          add(record, topic);
+          return;
+        }
+        waiting = [[record, topic]];
+        hold(1);
+        prepareThenDrain(p);
+      };
+
+      const prepareThenDrain = (p: Promise<void>) => {
+        const topic = waiting?.[0]?.[1] ?? '';
+        retryAsync((attempt) => (attempt === 1 ? p : (encoder.prepare(topic) ?? Promise.resolve())), {
+          ...retryOpts,
+          operation: `kafkaSink schema lookup for topic '${topic}'`,
+        }).then(drainWaiting, fail);
+      };
+
+      const drainWaiting = () => {
+        while (waiting && waiting.length > 0 && !closed) {
+          const [record, topic] = waiting[0] as [T, string];
+          const p = encoder.prepare(topic);
+          if (p) {
+            prepareThenDrain(p);
+            return;
+          }
+          waiting.shift();
+          hold(-1);
+          add(record, topic);
+        }
+        waiting = null;
+        if (upstreamDone) finish();
+      };
+
+      const sendOnce = async (messages: KafkaOutgoingMessage[]) => {
+        if (started) await started;
+        return adapter.send(messages);
+      };
+
+      const deliver = async (batch: Entry<T>[]): Promise<Entry<T>[]> => {
+        try {
+          await retryAsync(() => sendOnce(batch.map((e) => e.message)), { ...retryOpts, operation: 'kafkaSink send' });
+          return batch;
+        } catch (error) {
+          if (!isRecordError(error)) throw error;
+          if (batch.length > 1) {
+            const out: Entry<T>[] = [];
+            for (const e of batch) out.push(...(await deliver([e])));
+            return out;
+          }
+          const e = batch[0] as Entry<T>;
+          if (e.meta.deadLetter !== undefined || !dlqTopic) {
+            if (e.meta.deadLetter !== undefined) throw error; // the dead-letter message itself was refused
+            deadLetter(e.record, e.message.topic, 'rejected', (error as Error).message);
+            return [{ ...e, meta: { ...e.meta, deadLetter: (error as Error).message } }];
+          }
+          const dead = deadLetter(e.record, e.message.topic, 'rejected', `broker refused the record: ${(error as Error).message}`);
+          const message = deadLetterMessage(dlqTopic, dead, e.meta.key, encoder.format, scheduler.now(), maxBytes);
+          return deliver([{ record: e.record, message, meta: { topic: dlqTopic, key: e.meta.key, deadLetter: dead.reason } }]);
+        }
+      };
+
+      const pump = () => {
+        while (!closed && inFlight < maxInFlight && queue.length > 0) {
+          const batch = queue.shift() as Entry<T>[];
+          const seq = nextSeq++;
+          const t0 = scheduler.now();
+          inFlight++;
+          deliver(batch).then((acked) => {
+            if (closed) return;
+            inFlight--;
+            m.batchLatency.observe(scheduler.now() - t0);
+            done.set(seq, acked);
+            emitInOrder();
+            pump();
+            if (upstreamDone) finish();
+          }, fail);
+        }
+      };
+
+      const emitInOrder = () => {
+        let batch = done.get(nextEmit);
+        while (batch) {
+          done.delete(nextEmit++);
+          hold(-batch.length);
+          countBatch(batch);
+          for (const e of batch) {
+            if (closed) return;
+            subscriber.next({ record: e.record, meta: e.meta });
+          }
+          batch = done.get(nextEmit);
+        }
+      };
+
+      const countBatch = (batch: Entry<T>[]) => {
+        let topic = '';
+        let n = 0;
+        let bytes = 0;
+        for (const e of batch) {
+          if (e.message.topic !== topic) {
+            if (n > 0) {
+              m.records.inc(n, { topic });
+              m.bytes.inc(bytes, { topic });
+            }
+            topic = e.message.topic;
+            n = 0;
+            bytes = 0;
+          }
+          n++;
+          bytes += e.message.value?.length ?? 0;
+        }
+        if (n > 0) {
+          m.records.inc(n, { topic });
+          m.bytes.inc(bytes, { topic });
+        }
+      };
+
+      const finish = () => {
+        if (closed || waiting) return;
+        seal();
+        if (queue.length === 0 && inFlight === 0 && done.size === 0) {
+          closed = true;
+          subscriber.complete();
+        }
+      };
+
+      const upstream = source.subscribe({
+        next: (record) => {
+          if (!closed) accept(record);
+        },
+        error: (error) => fail(error),
+        complete: () => {
+          upstreamDone = true;
+          finish();
+        },
+      });
+
+      return () => {
+        closed = true;
+        upstream.unsubscribe();
+        linger?.unsubscribe();
+        if (close) {
+          const c = started ? started.then(close, close) : close();
+          started = undefined;
+          c.catch((error: unknown) => m.i.log('warn', 'kafka_sink_close_failed', { error: (error as Error)?.message ?? String(error) }));
+        }
+      };
+    });
+}
+
+function defaultKey(record: unknown): string | null {
+  const s = (record as { symbol?: unknown } | null)?.symbol;
+  return typeof s === 'string' ? s : null;
+}
+
+function constant(topic: string) {
+  return () => topic;
+}
+
+function positiveInt(v: number, setting: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new ConfigurationError(`kafkaSink ${setting} must be an integer >= 1, got ${v}`, { setting });
+  return v;
+}
