@@ -1,1 +1,4 @@
-export {};
+export { type FinnhubServerError, type FinnhubTradeStream, type FinnhubTradesOptions, finnhubTrades } from './finnhubTrades.js';
+export { normaliseFinnhubTrade } from './normaliseFinnhubTrade.js';
+export { type FinnhubFrame, type FinnhubRejectedTrade, parseFinnhubFrame } from './parseFinnhubFrame.js';
+export type { WebSocketConstructor, WebSocketLike } from './WebSocketLike.js';

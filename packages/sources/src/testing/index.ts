@@ -1,1 +1,9 @@
-export {};
+export {
+  type FakeFinnhubConnectionInfo,
+  type FakeFinnhubPublishOptions,
+  type FakeFinnhubSentFrame,
+  type FakeFinnhubServer,
+  type FakeFinnhubServerOptions,
+  type FakeFinnhubTrade,
+  createFakeFinnhubServer,
+} from './fakeFinnhub/createFakeFinnhubServer.js';

@@ -1,0 +1,74 @@
+import type { Trade } from '@tickflow/core';
+import { normaliseFinnhubTrade } from './normaliseFinnhubTrade.js';
+
+/** A trade element of a frame that could not be normalised. */
+export interface FinnhubRejectedTrade {
+  /** Position in the frame's `data` array. */
+  index: number;
+  /** What is wrong, naming the field (`p: price must be a finite number, got "x"`). */
+  reason: string;
+}
+
+/**
+ * What one Finnhub WebSocket text frame means, as decided by {@link parseFinnhubFrame}.
+ *
+ * - `trade`: the normalised trades, plus any elements that were malformed (`rejected`);
+ * - `ping`: a heartbeat;
+ * - `error`: the server's `{"type":"error","msg":…}`;
+ * - `invalid`: not JSON, not an object, an unknown `type`, or `data` not an array.
+ */
+export type FinnhubFrame =
+  | { type: 'trade'; trades: Trade[]; rejected: FinnhubRejectedTrade[] | undefined }
+  | { type: 'ping' }
+  | { type: 'error'; message: string }
+  | { type: 'invalid'; reason: string };
+
+const PING: FinnhubFrame = Object.freeze({ type: 'ping' }) as FinnhubFrame;
+
+/**
+ * Decodes and normalises one Finnhub WebSocket text frame. Pure and total: it never throws, so a
+ * garbage frame cannot end a stream; the caller decides what to do with `invalid` and `rejected`.
+ * Trade ids follow {@link normaliseFinnhubTrade} (content plus occurrence index within the frame).
+ *
+ * @param text - the frame as received
+ * @param receivedAt - wall-clock ms to stamp on the trades
+ * @returns the frame's meaning
+ * @example
+ * ```ts
+ * import { parseFinnhubFrame } from '@tickflow/sources/finnhub';
+ * const f = parseFinnhubFrame('{"type":"trade","data":[{"s":"AAPL","p":1,"t":2,"v":3}]}', Date.now());
+ * if (f.type === 'trade') console.log(f.trades[0]?.id); // 'AAPL|2|1|3|0'
+ * ```
+ */
+export function parseFinnhubFrame(text: string, receivedAt: number): FinnhubFrame {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return { type: 'invalid', reason: 'frame is not valid JSON' };
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+    return { type: 'invalid', reason: 'frame is not a JSON object' };
+  }
+  const m = msg as { type?: unknown; data?: unknown; msg?: unknown };
+  const type = m.type;
+  if (type === 'trade') {
+    const data = m.data;
+    if (!Array.isArray(data)) return { type: 'invalid', reason: 'trade frame: data must be an array' };
+    const n = data.length;
+    const trades: Trade[] = [];
+    let rejected: FinnhubRejectedTrade[] | undefined;
+    const seen = n > 1 ? new Map<string, number>() : undefined;
+    for (let i = 0; i < n; i++) {
+      const r = normaliseFinnhubTrade(data[i], receivedAt, seen);
+      if (typeof r === 'string') (rejected ??= []).push({ index: i, reason: r });
+      else trades.push(r);
+    }
+    return { type: 'trade', trades, rejected };
+  }
+  if (type === 'ping') return PING;
+  if (type === 'error') {
+    return { type: 'error', message: typeof m.msg === 'string' ? m.msg : JSON.stringify(m.msg ?? null) };
+  }
+  return { type: 'invalid', reason: `unknown message type ${JSON.stringify(type) ?? 'undefined'}` };
+}

@@ -1,0 +1,1 @@
+export { type SyntheticOptions, synthetic } from './synthetic.js';

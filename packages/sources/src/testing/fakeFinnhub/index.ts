@@ -1,0 +1,9 @@
+export {
+  type FakeFinnhubConnectionInfo,
+  type FakeFinnhubPublishOptions,
+  type FakeFinnhubSentFrame,
+  type FakeFinnhubServer,
+  type FakeFinnhubServerOptions,
+  type FakeFinnhubTrade,
+  createFakeFinnhubServer,
+} from './createFakeFinnhubServer.js';
