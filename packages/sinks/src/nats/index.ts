@@ -1,0 +1,3 @@
+export { type EnsureStreamOptions, ensureStream } from './ensureStream.js';
+export type { NatsAckMeta, NatsDeadLetter, NatsSinkOptions } from './NatsSinkOptions.js';
+export { natsSink } from './natsSink.js';
