@@ -10,7 +10,7 @@ import {
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, share } from 'rxjs';
 import WebSocketImpl from 'ws';
 import { FinnhubConnection, type FinnhubConnectionOptions } from './FinnhubConnection.js';
-import { parseFinnhubFrame } from './parseFinnhubFrame.js';
+import { createFinnhubFrameDecoder } from './createFinnhubFrameDecoder.js';
 import type { WebSocketConstructor } from './WebSocketLike.js';
 
 /** A `{"type":"error"}` message from Finnhub, with the subscription set it refers to. */
@@ -73,7 +73,8 @@ const DEFAULT_RETRY: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: Number.
  *
  * After each (re)connect it sends one `subscribe` per symbol; trade frames become {@link Trade}s with
  * `source: 'finnhub'`, `receivedAt` and an `id` that is the same for a redelivered frame and
- * different for distinct same-value prints (pipe through `dedupe()` to drop redeliveries). Drops,
+ * different for distinct same-value prints (pipe through `dedupe()` to drop redeliveries; see
+ * {@link createFinnhubFrameDecoder}). Drops,
  * stale connections (nothing for `staleTimeoutMs`) and errors reconnect with backoff and jitter;
  * malformed frames go to `onInvalid` and never end the stream. Configuration problems (no token,
  * more symbols than the keys allow) throw a `ConfigurationError` at once.
@@ -117,6 +118,7 @@ export function finnhubTrades(options: FinnhubTradesOptions = {}): FinnhubTradeS
     frames: inst.counter('finnhub_frames_total', { help: 'Trade frames received from Finnhub' }),
     trades: inst.counter('finnhub_trades_total', { help: 'Trades emitted by the Finnhub source' }),
     invalid: inst.counter('finnhub_invalid_total', { help: 'Malformed Finnhub frames or trade elements', labelNames: ['kind'] }),
+    redelivered: inst.counter('finnhub_redelivered_frames_total', { help: 'Trade frames received again verbatim (same ids; dedupe drops them)' }),
     pings: inst.counter('finnhub_pings_total', { help: 'Pings received from Finnhub' }),
     serverErrors: inst.counter('finnhub_server_errors_total', { help: 'Error messages received from Finnhub' }),
     reconnects: inst.counter('finnhub_reconnects_total', { help: 'Reconnects scheduled after a drop' }),
@@ -172,11 +174,13 @@ export function finnhubTrades(options: FinnhubTradesOptions = {}): FinnhubTradeS
         this.dispose();
         subscriber.error(error);
       };
+      const decode = createFinnhubFrameDecoder();
       this.onText = (text, conn) => {
-        const frame = parseFinnhubFrame(text, scheduler.now());
+        const frame = decode(text, scheduler.now());
         if (frame.type === 'trade') {
           const trades = frame.trades;
           m.frames.inc();
+          if (frame.redelivery === true) m.redelivered.inc();
           m.trades.inc(trades.length);
           for (let i = 0; i < trades.length; i++) subscriber.next(trades[i] as Trade);
           if (frame.rejected !== undefined) {

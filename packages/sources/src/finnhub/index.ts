@@ -1,4 +1,5 @@
 export { type FinnhubServerError, type FinnhubTradeStream, type FinnhubTradesOptions, finnhubTrades } from './finnhubTrades.js';
-export { normaliseFinnhubTrade } from './normaliseFinnhubTrade.js';
+export { type FinnhubFrameDecoder, type FinnhubFrameDecoderOptions, createFinnhubFrameDecoder } from './createFinnhubFrameDecoder.js';
+export { normaliseFinnhubTrade, type OccurrenceCounter } from './normaliseFinnhubTrade.js';
 export { type FinnhubFrame, type FinnhubRejectedTrade, parseFinnhubFrame } from './parseFinnhubFrame.js';
 export type { WebSocketConstructor, WebSocketLike } from './WebSocketLike.js';

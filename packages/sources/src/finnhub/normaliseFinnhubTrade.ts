@@ -1,5 +1,11 @@
 import type { Trade } from '@tickflow/core';
 
+/** Occurrence counts by content key (`s|t|p|v`); a `Map<string, number>` is one. */
+export interface OccurrenceCounter {
+  get(key: string): number | undefined;
+  set(key: string, count: number): unknown;
+}
+
 /**
  * Turns one element of a Finnhub `{"type":"trade","data":[…]}` frame (`{s, p, t, v, c}`) into a
  * {@link Trade} with `source: 'finnhub'`, or returns the reason it cannot.
@@ -16,7 +22,7 @@ import type { Trade } from '@tickflow/core';
  *
  * @param raw - one element of `data`
  * @param receivedAt - wall-clock ms when the frame arrived
- * @param seen - the per-frame occurrence map (omit for a frame of one trade)
+ * @param seen - occurrence counts by `s|t|p|v`, e.g. a `Map` per frame (omit for a frame of one trade)
  * @returns the trade, or a string reason (`field: what is wrong`) when the element is malformed
  * @example
  * ```ts
@@ -25,7 +31,7 @@ import type { Trade } from '@tickflow/core';
  * if (typeof t === 'string') console.error(t);
  * ```
  */
-export function normaliseFinnhubTrade(raw: unknown, receivedAt: number, seen?: Map<string, number>): Trade | string {
+export function normaliseFinnhubTrade(raw: unknown, receivedAt: number, seen?: OccurrenceCounter): Trade | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return `trade: expected an object, got ${describe(raw)}`;
   const r = raw as { s?: unknown; p?: unknown; t?: unknown; v?: unknown; c?: unknown };
   const s = r.s;

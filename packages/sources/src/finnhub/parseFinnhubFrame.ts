@@ -1,5 +1,5 @@
 import type { Trade } from '@tickflow/core';
-import { normaliseFinnhubTrade } from './normaliseFinnhubTrade.js';
+import { normaliseFinnhubTrade, type OccurrenceCounter } from './normaliseFinnhubTrade.js';
 
 /** A trade element of a frame that could not be normalised. */
 export interface FinnhubRejectedTrade {
@@ -32,6 +32,7 @@ const PING: FinnhubFrame = Object.freeze({ type: 'ping' }) as FinnhubFrame;
  *
  * @param text - the frame as received
  * @param receivedAt - wall-clock ms to stamp on the trades
+ * @param seen - occurrence counts shared across frames (see `createFinnhubFrameDecoder`); default: a fresh map per frame
  * @returns the frame's meaning
  * @example
  * ```ts
@@ -40,7 +41,7 @@ const PING: FinnhubFrame = Object.freeze({ type: 'ping' }) as FinnhubFrame;
  * if (f.type === 'trade') console.log(f.trades[0]?.id); // 'AAPL|2|1|3|0'
  * ```
  */
-export function parseFinnhubFrame(text: string, receivedAt: number): FinnhubFrame {
+export function parseFinnhubFrame(text: string, receivedAt: number, seen?: OccurrenceCounter): FinnhubFrame {
   let msg: unknown;
   try {
     msg = JSON.parse(text);
@@ -58,9 +59,9 @@ export function parseFinnhubFrame(text: string, receivedAt: number): FinnhubFram
     const n = data.length;
     const trades: Trade[] = [];
     let rejected: FinnhubRejectedTrade[] | undefined;
-    const seen = n > 1 ? new Map<string, number>() : undefined;
+    const counter = seen ?? (n > 1 ? new Map<string, number>() : undefined);
     for (let i = 0; i < n; i++) {
-      const r = normaliseFinnhubTrade(data[i], receivedAt, seen);
+      const r = normaliseFinnhubTrade(data[i], receivedAt, counter);
       if (typeof r === 'string') (rejected ??= []).push({ index: i, reason: r });
       else trades.push(r);
     }
