@@ -171,7 +171,20 @@ describe('cassandraSink while Cassandra restarts', () => {
         const g = gauge(name, o);
         if (name !== 'cassandra_buffered') return g;
         const track = () => (maxBuffered = Math.max(maxBuffered, inst.value(name, { table: 'trades_silver' })));
-        return { set: (v, l) => (g.set(v, l), track()), inc: (v, l) => (g.inc(v, l), track()), dec: (v, l) => (g.dec(v, l), track()) };
+        return {
+          set: (v, l) => {
+            g.set(v, l);
+            track();
+          },
+          inc: (v, l) => {
+            g.inc(v, l);
+            track();
+          },
+          dec: (v, l) => {
+            g.dec(v, l);
+            track();
+          },
+        };
       };
 
       const input = new Subject<Trade>();
@@ -182,7 +195,12 @@ describe('cassandraSink while Cassandra restarts', () => {
       const done = new Promise<void>((resolve) => {
         input
           .pipe(cassandraSink({ client: counting, table: 'trades_silver', keyspace, concurrency: CONCURRENCY, instrumentation: inst, retry: { maxDelayMs: 2_000 } }))
-          .subscribe({ next: (a) => acks.push(a), error: (e) => (errors.push(e), resolve()), complete: resolve });
+          .subscribe({ next: (a) => acks.push(a), error: (e) => {
+              errors.push(e);
+              resolve();
+            },
+            complete: resolve,
+          });
       });
       const pump = setInterval(() => {
         maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed);

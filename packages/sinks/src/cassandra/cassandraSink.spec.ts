@@ -62,7 +62,12 @@ describe('cassandraSink', () => {
   it('uses prepared, idempotent statements on market_data by default', async () => {
     const client = fakeClient(async () => ({ rows: [] }));
     const calls: unknown[][] = [];
-    const spy = { execute: (q: string, p?: unknown[], o?: object) => (calls.push([q, p, o]), client.execute(q, p, o)) };
+    const spy = {
+      execute: (q: string, p?: unknown[], o?: object) => {
+        calls.push([q, p, o]);
+        return client.execute(q, p, o);
+      },
+    };
     await lastValueFrom(from([trade(1)]).pipe(cassandraSink({ client: spy, table: 'trades_silver' })));
     expect(calls[0]?.[0]).toBe(
       'INSERT INTO market_data.trades_silver (symbol, day, ts, id, price, size, conditions, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -126,7 +131,10 @@ describe('cassandraSink', () => {
 
   it('adds USING TTL ? with a fixed or per-record TTL, and keeps the table default when the function returns undefined', async () => {
     const seen: [string, unknown[]][] = [];
-    const client = fakeClient(async (q, p) => (seen.push([q, p]), { rows: [] }));
+    const client = fakeClient(async (q, p) => {
+      seen.push([q, p]);
+      return { rows: [] };
+    });
     await lastValueFrom(from([trade(1)]).pipe(cassandraSink({ client, table: 'trades_bronze', ttlSeconds: 60 })));
     expect(seen[0]?.[0]).toMatch(/^INSERT INTO market_data\.trades_bronze \(.*, raw\) VALUES \(.*\) USING TTL \?$/);
     expect(seen[0]?.[1].at(-1)).toBe(60);
@@ -213,7 +221,10 @@ describe('cassandraSink', () => {
 
   it('writes a custom { query, params } mapping', async () => {
     const seen: unknown[][] = [];
-    const client = fakeClient(async (_q, p) => (seen.push(p), { rows: [] }));
+    const client = fakeClient(async (_q, p) => {
+      seen.push(p);
+      return { rows: [] };
+    });
     const acks = await lastValueFrom(
       from([{ k: 'a', v: 1 }]).pipe(
         cassandraSink({ client, table: { name: 'kv', query: 'INSERT INTO ks.kv (k, v) VALUES (?, ?)', params: (r) => [r.k, r.v] } }),

@@ -1,4 +1,4 @@
-import cassandra from 'cassandra-driver';
+import type cassandra from 'cassandra-driver';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { CassandraClient, CassandraResult } from './CassandraClient.js';
 import { ensureSchema } from './ensureSchema.js';
