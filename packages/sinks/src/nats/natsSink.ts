@@ -6,7 +6,7 @@ import { batchedWrites } from '../internal/batchedWrites.js';
 import { defaultMsgId } from './defaultMsgId.js';
 import { isRetriableNatsError } from './isRetriableNatsError.js';
 import type { NatsAckMeta, NatsDeadLetter, NatsSinkOptions } from './NatsSinkOptions.js';
-import { subjectTemplate } from './subjectTemplate.js';
+import { subjectTemplate } from '../internal/subjectTemplate.js';
 
 const isConnection = (c: NatsConnection | JetStreamClient): c is NatsConnection =>
   typeof (c as Partial<NatsConnection>).jetstream === 'function';

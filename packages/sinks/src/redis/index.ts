@@ -1,0 +1,4 @@
+export type { RedisAckMeta, RedisDeadLetter, RedisFieldValue, RedisSinkCommonOptions } from './RedisSinkOptions.js';
+export { type RedisFlagsOptions, redisFlags } from './redisFlags.js';
+export { type RedisLatestOptions, redisLatest } from './redisLatest.js';
+export { type RedisStreamOptions, redisStream } from './redisStream.js';
