@@ -9,3 +9,6 @@ export {
 export type { ReplayFormat, ReplayLineParser } from './replay/lineParsers.js';
 export { type ReplayOptions, replay } from './replay/replay.js';
 export { type SyntheticOptions, synthetic } from './synthetic/synthetic.js';
+export { type EarningsCalendar, type EarningsCalendarOptions, type EarningsEntry, earningsCalendar } from './yahoo/earningsCalendar.js';
+export { type NormalizeYahooQuoteResult, normalizeYahooQuote } from './yahoo/normalizeYahooQuote.js';
+export { type YahooCycleSummary, type YahooQuotesOptions, yahooQuotes } from './yahoo/yahooQuotes.js';

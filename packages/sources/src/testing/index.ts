@@ -7,3 +7,11 @@ export {
   type FakeFinnhubTrade,
   createFakeFinnhubServer,
 } from './fakeFinnhub/createFakeFinnhubServer.js';
+export {
+  type FakeYahooEndpoint,
+  type FakeYahooFault,
+  type FakeYahooServer,
+  type FakeYahooServerOptions,
+  type FakeYahooStats,
+  createFakeYahooServer,
+} from './fakeYahoo/createFakeYahooServer.js';

@@ -1,1 +1,9 @@
-export {};
+export { type EarningsCalendar, type EarningsCalendarOptions, type EarningsEntry, earningsCalendar } from './earningsCalendar.js';
+export { type NormalizeYahooQuoteResult, normalizeYahooQuote } from './normalizeYahooQuote.js';
+export {
+  type AdaptiveRateOptions,
+  type CircuitBreakerOptions,
+  type YahooCycleSummary,
+  type YahooQuotesOptions,
+  yahooQuotes,
+} from './yahooQuotes.js';
