@@ -1,2 +1,13 @@
 /** The package version. */
 export const version = '0.1.0';
+export { type DedupeOptions, dedupe } from './dedupe.js';
+export {
+  type OhlcvBar,
+  type OhlcvWindowOptions,
+  ohlcvWindow,
+  type TradeConditionRules,
+} from './ohlcvWindow.js';
+export { type RollupOptions, rollup } from './rollup.js';
+export { type ValidateOptions, validate } from './validate.js';
+export type { Watermarked } from './Watermarked.js';
+export { type WatermarkOptions, watermark } from './watermark.js';

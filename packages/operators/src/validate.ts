@@ -1,0 +1,145 @@
+import {
+  ConfigurationError,
+  describeZodError,
+  type Instrumentation,
+  type InvalidRecord,
+  noopInstrumentation,
+  type Trade,
+  TradeSchema,
+} from '@tickflow/core';
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { z } from 'zod';
+import { checkTrade } from './internal/checkTrade.js';
+
+/** Options of {@link validate}. */
+export interface ValidateOptions {
+  /**
+   * Called with every rejected input: `{ reason, input, field }`, the reason naming the field.
+   * This is the dead-letter hook. If it throws, the error is logged and the stream goes on.
+   */
+  onInvalid?: (rejected: InvalidRecord) => void;
+  /**
+   * Reject records whose `ts` is more than this many ms ahead of `scheduler.now()`
+   * (default 5000; `Infinity` turns the check off).
+   */
+  maxFutureMs?: number;
+  /** Accept `size: 0` prints (default false: volume-0 prints are rejected). Only with `TradeSchema`. */
+  allowZeroSize?: boolean;
+  /** Metrics: `records_invalid_total{operator="validate",field}`. Default: none. */
+  instrumentation?: Instrumentation;
+  /** The clock for the `maxFutureMs` check (default `asyncScheduler`). */
+  scheduler?: SchedulerLike;
+}
+
+const ZeroSizeTradeSchema = TradeSchema.extend({
+  size: z.number().finite('size must be a finite number').nonnegative('size must be >= 0'),
+});
+
+/**
+ * Checks every incoming value against a zod schema (core's `TradeSchema` by default) and passes
+ * on the parsed record. Bad input never errors the stream: anything that does not conform
+ * (`null`, strings, wrong types, `price <= 0`, `size <= 0`, a `ts` too far in the future) goes
+ * to `onInvalid({ reason, input, field })`, is counted and dropped. Strings are never coerced.
+ *
+ * With `TradeSchema` a hand-written check equivalent to the schema runs on the hot path (chosen
+ * once, here); zod is only asked for the reason text of a rejected record.
+ *
+ * @param schema - the zod schema records must satisfy (default `TradeSchema`)
+ * @param options - dead-letter hook, future-time bound, zero-size rule, metrics, clock
+ * @returns an operator from `unknown` to the schema's output type
+ * @throws ConfigurationError when `allowZeroSize` is used with a schema other than `TradeSchema`
+ * @example
+ * ```ts
+ * import { from } from 'rxjs';
+ * import { TradeSchema, type InvalidRecord } from '@tickflow/core';
+ * import { validate } from '@tickflow/operators';
+ * const invalid: InvalidRecord[] = [];
+ * from([{ symbol: 'AAPL', price: 189.5, size: 100, ts: 1700000000000 }, null, 'x'])
+ *   .pipe(validate(TradeSchema, { onInvalid: (r) => invalid.push(r) }))
+ *   .subscribe((t) => console.log(t.symbol, t.price)); // invalid.length === 2 afterwards
+ * ```
+ */
+export function validate<S extends z.ZodType = typeof TradeSchema>(
+  schema?: S,
+  options: ValidateOptions = {},
+): OperatorFunction<unknown, z.output<S>> {
+  const chosen: z.ZodType = schema ?? TradeSchema;
+  const allowZeroSize = options.allowZeroSize === true;
+  if (allowZeroSize && chosen !== TradeSchema) {
+    throw new ConfigurationError('validate: allowZeroSize only applies to the default TradeSchema', {
+      setting: 'allowZeroSize',
+      hint: 'put the size rule (e.g. z.number().nonnegative()) into your own schema instead',
+    });
+  }
+  const zodSchema: z.ZodType = allowZeroSize ? ZeroSizeTradeSchema : chosen;
+  const fast = chosen === TradeSchema;
+  const maxFutureMs = options.maxFutureMs ?? 5_000;
+  if (!(maxFutureMs >= 0)) {
+    throw new ConfigurationError(`validate: maxFutureMs must be >= 0, got ${maxFutureMs}`, { setting: 'maxFutureMs' });
+  }
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const onInvalid = options.onInvalid;
+  const inst = options.instrumentation ?? noopInstrumentation;
+  const invalidTotal = inst.counter('records_invalid_total', {
+    help: 'Records rejected by validate, by first offending field',
+    labelNames: ['operator', 'field'],
+  });
+
+  return (source) =>
+    new Observable<z.output<S>>((subscriber) => {
+      // The clock only moves forward: a ts within maxFutureMs of the last reading is fine
+      // without reading the clock again.
+      let lastNow = Number.NEGATIVE_INFINITY;
+
+      const reject = (input: unknown, reason: string, field: string) => {
+        invalidTotal.inc(1, { operator: 'validate', field });
+        if (!onInvalid) return;
+        try {
+          onInvalid({ reason, input, field });
+        } catch (err) {
+          inst.log('error', 'validate.onInvalid_threw', { error: String(err), reason });
+        }
+      };
+
+      const tooFarAhead = (ts: unknown): boolean => {
+        if (typeof ts !== 'number' || ts <= lastNow + maxFutureMs) return false;
+        lastNow = scheduler.now();
+        return ts > lastNow + maxFutureMs;
+      };
+
+      const slow = (input: unknown) => {
+        const r = zodSchema.safeParse(input);
+        if (!r.success) {
+          const { reason, field } = describeZodError(r.error);
+          reject(input, reason, field);
+          return;
+        }
+        const ts = (r.data as { ts?: unknown } | null)?.ts;
+        if (tooFarAhead(ts)) {
+          reject(input, futureReason(ts as number, lastNow, maxFutureMs), 'ts');
+          return;
+        }
+        subscriber.next(r.data as z.output<S>);
+      };
+
+      return source.subscribe({
+        next: fast
+          ? (input) => {
+              const t: Trade | undefined = checkTrade(input, allowZeroSize);
+              if (t === undefined) return slow(input);
+              if (t.ts > lastNow + maxFutureMs && tooFarAhead(t.ts)) {
+                reject(input, futureReason(t.ts, lastNow, maxFutureMs), 'ts');
+                return;
+              }
+              subscriber.next(t as z.output<S>);
+            }
+          : slow,
+        error: (err) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
+
+function futureReason(ts: number, now: number, maxFutureMs: number): string {
+  return `ts: ${ts} is ${ts - now} ms ahead of the clock (maxFutureMs ${maxFutureMs}); check the source's time unit (ms) and clock`;
+}
