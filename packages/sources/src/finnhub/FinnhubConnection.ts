@@ -57,6 +57,7 @@ export class FinnhubConnection {
   private staleTimer: Subscription | undefined;
   private retryTimer: Subscription | undefined;
   private disposed = false;
+  private confirming = false;
 
   constructor(private readonly o: FinnhubConnectionOptions) {}
 
@@ -99,6 +100,7 @@ export class FinnhubConnection {
     this.socket = ws;
     this.healthy = false;
     this.lastMessageAt = o.scheduler.now();
+    this.confirming = false;
     this.armStale(o.staleTimeoutMs);
     let lastError = '';
     ws.onopen = () => {
@@ -151,9 +153,18 @@ export class FinnhubConnection {
     const { o } = this;
     const idle = o.scheduler.now() - this.lastMessageAt;
     if (idle < o.staleTimeoutMs) {
+      this.confirming = false;
       this.armStale(o.staleTimeoutMs - idle);
       return;
     }
+    if (!this.confirming) {
+      // After a long event-loop stall (GC, a slow subscriber) timers run before pending socket reads:
+      // look again once the loop has polled I/O, so frames already received are never thrown away.
+      this.confirming = true;
+      this.armStale(Math.min(100, Math.ceil(o.staleTimeoutMs / 10)));
+      return;
+    }
+    this.confirming = false;
     o.metrics.stale.inc();
     o.instrumentation.log('warn', 'finnhub_stale', { endpoint: o.endpoint, key: o.index, idleMs: idle, staleTimeoutMs: o.staleTimeoutMs });
     this.detach(`stale: nothing received for ${idle} ms`, true);

@@ -175,17 +175,33 @@ describe('finnhubTrades with a scripted socket', () => {
     const ws = s.sockets[0]!;
     ws.open();
     s.advanceTo(900);
-    ws.message('{"type":"ping"}'); // a ping at 900 moves the deadline to 1900
-    s.advanceTo(1899);
+    ws.message('{"type":"ping"}'); // a ping at 900 moves the deadline to 1900 (+ a 100 ms second look)
+    s.advanceTo(1999);
     expect(s.sockets).toHaveLength(1);
-    s.advanceTo(1900);
+    expect(ws.terminated).toBe(false);
+    s.advanceTo(2000);
     expect(ws.terminated).toBe(true);
-    s.advanceTo(1950);
+    s.advanceTo(2050);
     expect(ws.terminated).toBe(true);
     expect(s.sockets).toHaveLength(2);
     expect(s.inst.total('finnhub_stale_total')).toBe(1);
     s.sockets[1]!.open();
     expect(s.sockets[1]!.sent.map((m) => JSON.parse(m).symbol)).toEqual(['AAPL', 'MSFT']);
+  });
+
+  it('takes a second look before declaring a connection stale, so frames waiting after a stall are kept', () => {
+    const s = setup({ staleTimeoutMs: 1000 });
+    s.subscribe();
+    const ws = s.sockets[0]!;
+    ws.open();
+    s.advanceTo(1000); // first look: idle 1000 ms
+    expect(ws.terminated).toBe(false);
+    ws.message(frame({ s: 'AAPL', p: 1, t: 1, v: 1 })); // the frame that was waiting in the socket
+    s.advanceTo(1100);
+    expect(ws.terminated).toBe(false);
+    expect(s.trades).toHaveLength(1);
+    s.advanceTo(2100);
+    expect(ws.terminated).toBe(true);
   });
 
   it('closes the socket on unsubscribe and schedules nothing more', () => {
