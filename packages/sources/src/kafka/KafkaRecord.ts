@@ -1,0 +1,23 @@
+/**
+ * A record read by {@link kafkaSource}: the decoded value with where it came from. Pass it (or an
+ * `Ack` of it) back to `source.ack()` once it is durably handled, so its offset can be committed.
+ */
+export interface KafkaRecord<T> {
+  /** Topic it was read from. */
+  topic: string;
+  /** Partition it was read from. */
+  partition: number;
+  /** Its offset in the partition, as a decimal string (Kafka offsets are int64). */
+  offset: string;
+  /** Message key as UTF-8, or `null`. */
+  key: string | null;
+  /** The decoded value. */
+  value: T;
+  /** Message headers as UTF-8 strings (the last value when a header repeats). */
+  headers: Record<string, string>;
+  /** Message timestamp, epoch ms. */
+  timestamp: number;
+}
+
+/** What identifies a record for acknowledgement: topic, partition and offset. */
+export type KafkaRecordRef = Pick<KafkaRecord<unknown>, 'topic' | 'partition' | 'offset'>;

@@ -1,0 +1,80 @@
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { Ack, Instrumentation, InvalidRecord, RetryPolicy } from '@tickflow/core';
+import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { KafkaRecord, KafkaRecordRef } from './KafkaRecord.js';
+import type { KafkaValueDecoder } from './KafkaValueDecoder.js';
+
+/** A message {@link kafkaSource} could not decode, as passed to `onInvalid`. */
+export interface KafkaInvalidMessage extends InvalidRecord {
+  /** The raw message: topic, partition, offset, key, headers and the undecodable value. */
+  input: Omit<KafkaRecord<Buffer | null>, 'value'> & { value: Buffer | null };
+}
+
+/** Options of {@link kafkaSource}. */
+export interface KafkaSourceOptions<T> {
+  /**
+   * The caller's kafkajs `Consumer` (created with its `groupId`; the source subscribes and runs it,
+   * and stops it on teardown, but never disconnects it), or leave it out and pass `kafka` + `groupId`.
+   */
+  consumer?: Consumer;
+  /** A kafkajs `Kafka`: the source creates, connects and on teardown disconnects its own consumer. */
+  kafka?: Kafka;
+  /** Consumer group id when the source creates the consumer. */
+  groupId?: string;
+  /** Extra kafkajs consumer settings when the source creates the consumer. */
+  consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
+  /** Topic or topics to read. */
+  topics: string | readonly string[];
+  /** Start from the earliest offset when the group has no committed offset (default false: latest). */
+  fromBeginning?: boolean;
+  /** Value decoder (default: Avro through `registry` when given, else JSON). */
+  decoder?: KafkaValueDecoder<T>;
+  /** Schema registry client for the default Avro decoder. */
+  registry?: SchemaRegistry;
+  /** Most delivered-but-unacknowledged records before the consumer pauses (default 10000); it resumes at half. */
+  maxBuffered?: number;
+  /** How often acknowledged offsets are committed, ms (default 1000); also on close and before rebalances. */
+  commitIntervalMs?: number;
+  /** Acknowledgements from downstream (records, `Ack`s of records, or anything with topic/partition/offset). */
+  acks$?: Observable<KafkaRecordRef | Ack<KafkaRecordRef>>;
+  /** Called for each message that cannot be decoded (it is counted and committed past, never re-read). */
+  onInvalid?: (invalid: KafkaInvalidMessage) => void;
+  /** Retry policy for registry lookups and commits (default core's `defaultRetryPolicy`). */
+  retry?: Partial<RetryPolicy>;
+  /** Metrics and logs (default none). */
+  instrumentation?: Instrumentation;
+  /** Scheduler for the commit timer (default `asyncScheduler`). */
+  scheduler?: SchedulerLike;
+}
+
+/**
+ * What {@link kafkaSource} returns: an Observable of records with acknowledgement and shutdown
+ * controls. One subscription at a time (it runs one consumer).
+ */
+export interface KafkaSource<T> extends Observable<KafkaRecord<T>> {
+  /**
+   * Tells the source `record` is durably handled downstream; its offset is committed once every
+   * earlier record of its partition is acknowledged too.
+   *
+   * @param record - a record from this source, an `Ack` of one, or `{ topic, partition, offset }`
+   */
+  ack(record: KafkaRecordRef | Ack<KafkaRecordRef>): void;
+  /**
+   * Acknowledges `record` when given, then commits every safe offset now.
+   *
+   * @param record - optionally, a record to acknowledge first
+   * @returns a promise settled once the commit is done
+   */
+  commit(record?: KafkaRecordRef | Ack<KafkaRecordRef>): Promise<void>;
+  /**
+   * Stops emitting and completes the stream, waits up to `drainTimeoutMs` (default 5000) for
+   * downstream to acknowledge what it has, commits what is safe, then stops the consumer
+   * (disconnecting it only when the source created it). Records still unacknowledged will be
+   * delivered again to the next consumer of the group.
+   *
+   * @param options - `drainTimeoutMs`: how long to wait for outstanding acknowledgements
+   * @returns a promise settled once the consumer stopped
+   */
+  close(options?: { drainTimeoutMs?: number }): Promise<void>;
+}

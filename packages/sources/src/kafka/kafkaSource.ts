@@ -1,0 +1,303 @@
+import { type Ack, ConfigurationError, retryAsync, ValidationError } from '@tickflow/core';
+import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
+import { asyncScheduler, Observable, type Subscriber, type Subscription } from 'rxjs';
+import { avroDecoder } from './avroDecoder.js';
+import { jsonDecoder } from './jsonDecoder.js';
+import type { KafkaRecord, KafkaRecordRef } from './KafkaRecord.js';
+import type { KafkaInvalidMessage, KafkaSource, KafkaSourceOptions } from './KafkaSourceOptions.js';
+import type { KafkaValueDecoder } from './KafkaValueDecoder.js';
+import { createOffsetTracker } from './offsetTracker.js';
+import { sourceMetrics } from './sourceMetrics.js';
+
+interface Session {
+  ack(ref: KafkaRecordRef): void;
+  commitNow(): Promise<void>;
+  close(drainTimeoutMs: number): Promise<void>;
+}
+
+const noop = () => {};
+
+/**
+ * Reads a consumer group's topics and emits each message as a {@link KafkaRecord} (decoded from
+ * Avro by the schema id in each message when `registry` is given, else JSON, or any
+ * {@link KafkaValueDecoder}). Offsets are committed only for records acknowledged downstream
+ * (`source.ack(record)` or the `acks$` option), and never past an unacknowledged record of the same
+ * partition: commit = highest contiguous acknowledged offset + 1. At-least-once: records not
+ * acknowledged when the consumer stops or loses a partition are delivered again.
+ *
+ * Backpressure: when `maxBuffered` records are delivered but unacknowledged, the consumer pauses
+ * (the rest of the fetched batch is re-fetched later) and it resumes at half. On a rebalance, safe
+ * offsets are committed and tracking restarts from the committed offsets, so partitions that moved
+ * are re-delivered to their new owner. Undecodable messages (wrong magic byte, unknown schema id,
+ * truncated Avro, bad JSON) go to `onInvalid` with the reason, are counted, and are committed past.
+ *
+ * @param options - consumer (or Kafka + groupId), topics, decoder and flow-control options
+ * @returns the source: an Observable with `ack`, `commit` and `close`
+ * @example
+ * ```ts
+ * import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+ * import { kafkaSource } from '@tickflow/sources/kafka';
+ * import { Kafka } from 'kafkajs';
+ *
+ * const source = kafkaSource<{ symbol: string; price: number }>({
+ *   kafka: new Kafka({ brokers: ['127.0.0.1:9092'] }),
+ *   groupId: 'processor',
+ *   topics: 'trades_raw',
+ *   registry: new SchemaRegistry({ host: 'http://127.0.0.1:8081' }),
+ * });
+ * source.subscribe((record) => {
+ *   console.log(record.value.symbol, record.offset);
+ *   source.ack(record); // durable downstream: its offset may be committed
+ * });
+ * ```
+ */
+export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaSource<T> {
+  if (!options.consumer && !(options.kafka && options.groupId)) {
+    throw new ConfigurationError('kafkaSource needs a consumer', { setting: 'consumer', hint: 'pass consumer, or kafka and groupId' });
+  }
+  const topics = typeof options.topics === 'string' ? [options.topics] : [...options.topics];
+  if (topics.length === 0 || topics.some((t) => typeof t !== 'string' || t === '')) {
+    throw new ConfigurationError('kafkaSource topics must be one or more non-empty topic names', { setting: 'topics' });
+  }
+  const maxBuffered = options.maxBuffered ?? 10_000;
+  if (!Number.isInteger(maxBuffered) || maxBuffered < 1) {
+    throw new ConfigurationError(`kafkaSource maxBuffered must be an integer >= 1, got ${maxBuffered}`, { setting: 'maxBuffered' });
+  }
+  const resumeAt = Math.floor(maxBuffered / 2);
+  const commitIntervalMs = options.commitIntervalMs ?? 1000;
+  const decoder: KafkaValueDecoder<T> = options.decoder ?? (options.registry ? avroDecoder<T>({ registry: options.registry }) : jsonDecoder<T>());
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const m = sourceMetrics(options.instrumentation);
+  const retryOpts = { ...(options.retry ? { policy: options.retry } : {}), scheduler, onRetry: () => m.errors.inc(1, { kind: 'retriable' }) };
+  let active: Session | null = null;
+
+  const observable = new Observable<KafkaRecord<T>>((subscriber) => {
+    if (active) {
+      subscriber.error(new ConfigurationError('kafkaSource runs one consumer: it supports one subscription at a time', { hint: 'share() it' }));
+      return;
+    }
+    const session = run(subscriber);
+    active = session;
+    return () => {
+      session.close(0).catch(noop);
+    };
+  });
+
+  function run(subscriber: Subscriber<KafkaRecord<T>>): Session {
+    const owned = !options.consumer;
+    const consumer: Consumer =
+      options.consumer ?? (options.kafka as NonNullable<typeof options.kafka>).consumer({ ...options.consumerConfig, groupId: options.groupId as string });
+    const tracker = createOffsetTracker();
+    const removers: (() => void)[] = [];
+    let paused = false;
+    let emitting = true;
+    let stopping: Promise<void> | null = null;
+    let commitTimer: Subscription | null = null;
+    let commitChain: Promise<void> = Promise.resolve();
+    let drained: (() => void) | null = null;
+    let ackSub: Subscription | undefined;
+
+    const log = (level: 'info' | 'warn' | 'error', event: string, error?: unknown, fields: Record<string, unknown> = {}) =>
+      m.i.log(level, event, { ...fields, topics, ...(error !== undefined ? { error: (error as Error)?.message ?? String(error) } : {}) });
+
+    const fail = (error: unknown) => {
+      if (!emitting) return;
+      emitting = false;
+      m.errors.inc(1, { kind: 'fatal' });
+      log('error', 'kafka_source_failed', error);
+      subscriber.error(error);
+      session.close(0).catch(noop);
+    };
+
+    const commitNow = (): Promise<void> => {
+      const run = commitChain.then(async () => {
+        const commits = tracker.takeCommits();
+        if (commits.length === 0) return;
+        try {
+          await consumer.commitOffsets(commits);
+          m.commits.inc();
+        } catch (error) {
+          tracker.restore(commits);
+          m.errors.inc(1, { kind: 'commit' });
+          log('warn', 'kafka_source_commit_failed', error);
+          throw error;
+        }
+      });
+      commitChain = run.catch(noop);
+      return run;
+    };
+
+    const scheduleCommit = () => {
+      if (commitTimer || stopping) return;
+      commitTimer = scheduler.schedule(() => {
+        commitTimer = null;
+        commitNow().catch(noop);
+      }, commitIntervalMs);
+    };
+
+    const setPaused = (on: boolean) => {
+      if (paused === on) return;
+      paused = on;
+      const list = topics.map((topic) => ({ topic }));
+      if (on) {
+        m.pauses.inc();
+        consumer.pause(list);
+      } else consumer.resume(list);
+    };
+
+    const ack = (ref: KafkaRecordRef) => {
+      if (tracker.ack(ref.topic, ref.partition, Number(ref.offset))) scheduleCommit();
+      m.unacked.set(tracker.unacked);
+      if (paused && tracker.unacked <= resumeAt && !stopping) setPaused(false);
+      if (drained && tracker.unacked === 0) drained();
+    };
+
+    const invalid = (message: KafkaInvalidMessage['input'], reason: string) => {
+      m.invalid.inc(1, { topic: message.topic });
+      log('warn', 'kafka_source_invalid', undefined, { topic: message.topic, partition: message.partition, offset: message.offset, reason });
+      try {
+        options.onInvalid?.({ reason, input: message });
+      } catch (error) {
+        log('error', 'kafka_source_on_invalid_threw', error);
+      }
+    };
+
+    const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+      const { topic, partition } = batch;
+      let n = 0;
+      let bytes = 0;
+      let next = -1;
+      for (const message of batch.messages) {
+        if (!emitting || !isRunning() || isStale()) break;
+        if (tracker.unacked >= maxBuffered) {
+          setPaused(true);
+          break;
+        }
+        const offset = Number(message.offset);
+        if (!tracker.delivered(topic, partition, offset)) {
+          resolveOffset(message.offset);
+          continue;
+        }
+        next = offset + 1;
+        const base = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString('utf8') : null,
+          headers: headersOf(message.headers),
+          timestamp: Number(message.timestamp),
+        };
+        let value: T;
+        try {
+          const r = decoder.decode(message.value);
+          value = isPromise(r) ? await retryAsync((a) => (a === 1 ? r : Promise.resolve(decoder.decode(message.value))), retryOpts) : r;
+        } catch (error) {
+          if (!(error instanceof ValidationError)) {
+            fail(error);
+            return;
+          }
+          resolveOffset(message.offset);
+          invalid({ ...base, value: message.value }, error.message);
+          ack(base);
+          continue;
+        }
+        resolveOffset(message.offset);
+        n++;
+        bytes += message.value?.length ?? 0;
+        subscriber.next({ ...base, value });
+        if ((n & 1023) === 0) await heartbeat();
+      }
+      if (n > 0) {
+        m.records.inc(n, { topic });
+        m.bytes.inc(bytes, { topic });
+      }
+      if (next >= 0) m.lag.set(Math.max(0, Number(batch.highWatermark) - next), { topic, partition: String(partition) });
+      m.unacked.set(tracker.unacked);
+    };
+
+    const started = (async () => {
+      removers.push(
+        consumer.on(consumer.events.REBALANCING, () => {
+          commitNow().catch(noop);
+        }),
+        consumer.on(consumer.events.GROUP_JOIN, (e) => {
+          // New generation: kafkajs fetches again from the committed offsets, so forget what was in flight.
+          tracker.reset();
+          m.unacked.set(0);
+          setPaused(false);
+          log('info', 'kafka_source_assigned', undefined, { assignment: e.payload.memberAssignment });
+        }),
+      );
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? false });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    })();
+    started.catch(fail);
+
+    if (options.acks$) ackSub = options.acks$.subscribe({ next: (a) => ack(refOf(a)), error: (e) => fail(e) });
+
+    const close = (drainTimeoutMs: number): Promise<void> => {
+      if (stopping) return stopping;
+      emitting = false;
+      setPaused(true);
+      stopping = (async () => {
+        if (drainTimeoutMs > 0 && tracker.unacked > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = scheduler.schedule(() => resolve(), drainTimeoutMs);
+            drained = () => {
+              timer.unsubscribe();
+              resolve();
+            };
+          });
+        }
+        commitTimer?.unsubscribe();
+        ackSub?.unsubscribe();
+        await started.catch(noop);
+        await commitNow().catch(noop);
+        await consumer.stop().catch((e: unknown) => log('warn', 'kafka_source_stop_failed', e));
+        for (const remove of removers) remove();
+        if (owned) await consumer.disconnect().catch((e: unknown) => log('warn', 'kafka_source_disconnect_failed', e));
+      })().finally(() => {
+        if (active === session) active = null;
+      });
+      // Completing runs the teardown, which calls close(0): `stopping` is already set, so it is a no-op.
+      if (!subscriber.closed) subscriber.complete();
+      return stopping;
+    };
+
+    const session: Session = { ack, commitNow, close };
+    return session;
+  }
+
+  return Object.assign(observable, {
+    ack(record: KafkaRecordRef | Ack<KafkaRecordRef>) {
+      active?.ack(refOf(record));
+    },
+    async commit(record?: KafkaRecordRef | Ack<KafkaRecordRef>) {
+      if (record) active?.ack(refOf(record));
+      await active?.commitNow();
+    },
+    close(closeOptions: { drainTimeoutMs?: number } = {}) {
+      return active ? active.close(closeOptions.drainTimeoutMs ?? 5000) : Promise.resolve();
+    },
+  }) as KafkaSource<T>;
+}
+
+function refOf(a: KafkaRecordRef | Ack<KafkaRecordRef>): KafkaRecordRef {
+  const inner = (a as Ack<KafkaRecordRef>).record;
+  return inner && typeof inner === 'object' && 'offset' in inner ? inner : (a as KafkaRecordRef);
+}
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as Promise<T> | null)?.then === 'function';
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const [k, v] of Object.entries(headers)) {
+    const last = Array.isArray(v) ? v[v.length - 1] : v;
+    if (last !== undefined) out[k] = typeof last === 'string' ? last : last.toString('utf8');
+  }
+  return out;
+}

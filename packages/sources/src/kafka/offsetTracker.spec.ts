@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createOffsetTracker } from './offsetTracker.js';
+
+describe('createOffsetTracker', () => {
+  it('commits only up to the highest contiguous acknowledged offset + 1', () => {
+    const t = createOffsetTracker();
+    for (const o of [5, 6, 7, 8]) t.delivered('a', 0, o);
+    expect(t.ack('a', 0, 7)).toBe(false);
+    expect(t.takeCommits()).toEqual([]);
+    expect(t.ack('a', 0, 5)).toBe(true);
+    expect(t.takeCommits()).toEqual([{ topic: 'a', partition: 0, offset: '6' }]);
+    t.ack('a', 0, 6);
+    expect(t.takeCommits()).toEqual([{ topic: 'a', partition: 0, offset: '8' }]);
+    expect(t.unacked).toBe(1);
+    expect(t.takeCommits()).toEqual([]);
+  });
+
+  it('keeps partitions independent and tolerates offset gaps', () => {
+    const t = createOffsetTracker();
+    t.delivered('a', 0, 1);
+    t.delivered('a', 1, 1);
+    t.delivered('a', 0, 10); // gap (compaction / transaction marker)
+    t.ack('a', 0, 10);
+    t.ack('a', 1, 1);
+    expect(t.takeCommits()).toEqual([{ topic: 'a', partition: 1, offset: '2' }]);
+    t.ack('a', 0, 1);
+    expect(t.takeCommits()).toEqual([{ topic: 'a', partition: 0, offset: '11' }]);
+  });
+
+  it('ignores re-deliveries, unknown and double acks, and forgets everything on reset', () => {
+    const t = createOffsetTracker();
+    expect(t.delivered('a', 0, 3)).toBe(true);
+    expect(t.delivered('a', 0, 3)).toBe(false);
+    expect(t.ack('a', 0, 99)).toBe(false);
+    expect(t.ack('b', 0, 3)).toBe(false);
+    expect(t.ack('a', 0, 3)).toBe(true);
+    expect(t.ack('a', 0, 3)).toBe(false);
+    t.delivered('a', 0, 4);
+    t.reset();
+    expect(t.unacked).toBe(0);
+    expect(t.takeCommits()).toEqual([]);
+    expect(t.ack('a', 0, 4)).toBe(false);
+  });
+
+  it('restore() makes a failed commit come back', () => {
+    const t = createOffsetTracker();
+    t.delivered('a', 0, 0);
+    t.ack('a', 0, 0);
+    const c = t.takeCommits();
+    t.restore(c);
+    expect(t.takeCommits()).toEqual(c);
+  });
+
+  it('never commits past an unacknowledged offset, whatever the ack order (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(200), { minLength: 1, maxLength: 60 }), fc.array(fc.nat(59)), (offsets, ackIdx) => {
+        const sorted = [...offsets].sort((x, y) => x - y);
+        const t = createOffsetTracker();
+        for (const o of sorted) t.delivered('t', 0, o);
+        const acked = new Set<number>();
+        let committed = -1;
+        for (const i of ackIdx) {
+          const o = sorted[i % sorted.length] as number;
+          t.ack('t', 0, o);
+          acked.add(o);
+          for (const c of t.takeCommits()) committed = Number(c.offset);
+          // every delivered offset below the commit point is acknowledged
+          for (const d of sorted) if (d < committed) expect(acked.has(d)).toBe(true);
+          // and the commit point is as far as it may go: after the contiguous acknowledged prefix
+          const firstUnacked = sorted.findIndex((d) => !acked.has(d));
+          const prefix = firstUnacked === -1 ? sorted : sorted.slice(0, firstUnacked);
+          expect(committed).toBe(prefix.length ? (prefix.at(-1) as number) + 1 : -1);
+        }
+        expect(t.unacked).toBe(sorted.length - acked.size);
+      }),
+    );
+  });
+});

@@ -1,0 +1,116 @@
+/** A commit the tracker says is safe: the next offset to read for a topic-partition. */
+export interface SafeCommit {
+  topic: string;
+  partition: number;
+  /** The next offset to consume (last contiguous acknowledged offset + 1), decimal string. */
+  offset: string;
+}
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Delivered offsets in delivery order → acknowledged yet? */
+  pending: Map<number, boolean>;
+  /** Highest delivered offset. */
+  last: number;
+  /** Next offset that is safe to commit, or -1 when nothing is. */
+  safe: number;
+  /** Last offset committed (or being committed). */
+  committed: number;
+}
+
+/** Per-partition bookkeeping of delivered and acknowledged offsets; see {@link createOffsetTracker}. */
+export interface OffsetTracker {
+  /**
+   * Records that `offset` was delivered downstream.
+   *
+   * @returns false when the offset is not after the last delivered one (a re-fetch): skip it
+   */
+  delivered(topic: string, partition: number, offset: number): boolean;
+  /**
+   * Marks a delivered offset acknowledged.
+   *
+   * @returns true when the safe commit point of its partition moved
+   */
+  ack(topic: string, partition: number, offset: number): boolean;
+  /** Delivered offsets not yet acknowledged, over all partitions. */
+  readonly unacked: number;
+  /** Commit points that moved since the last call (marks them as committed). */
+  takeCommits(): SafeCommit[];
+  /** Puts commit points back after a failed commit so the next `takeCommits` retries them. */
+  restore(commits: readonly SafeCommit[]): void;
+  /** Forgets every partition (after a rebalance: uncommitted records will be re-delivered). */
+  reset(): void;
+}
+
+/**
+ * Creates the tracker that keeps Kafka commits from ever passing an unacknowledged record: the
+ * safe commit point of a partition is the offset after the highest contiguous acknowledged offset
+ * (in delivery order, so gaps from compaction or transaction markers are fine).
+ *
+ * @returns a new, empty tracker
+ * @example
+ * ```ts
+ * const t = createOffsetTracker();
+ * t.delivered('trades_raw', 0, 10); t.delivered('trades_raw', 0, 11);
+ * t.ack('trades_raw', 0, 11); // not yet safe: 10 is unacknowledged
+ * t.ack('trades_raw', 0, 10);
+ * t.takeCommits(); // [{ topic: 'trades_raw', partition: 0, offset: '12' }]
+ * ```
+ * @internal
+ */
+export function createOffsetTracker(): OffsetTracker {
+  let parts = new Map<string, PartitionState>();
+  let unacked = 0;
+  const id = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+  return {
+    delivered(topic, partition, offset) {
+      const k = id(topic, partition);
+      let p = parts.get(k);
+      if (!p) parts.set(k, (p = { topic, partition, pending: new Map(), last: -1, safe: -1, committed: -1 }));
+      if (offset <= p.last) return false;
+      p.last = offset;
+      p.pending.set(offset, false);
+      unacked++;
+      return true;
+    },
+    ack(topic, partition, offset) {
+      const p = parts.get(id(topic, partition));
+      if (p?.pending.get(offset) !== false) return false; // unknown, not delivered, or already acked
+      p.pending.set(offset, true);
+      unacked--;
+      let moved = false;
+      for (const [o, acked] of p.pending) {
+        if (!acked) break;
+        p.pending.delete(o);
+        p.safe = o + 1;
+        moved = true;
+      }
+      return moved;
+    },
+    get unacked() {
+      return unacked;
+    },
+    takeCommits() {
+      const out: SafeCommit[] = [];
+      for (const p of parts.values()) {
+        if (p.safe > p.committed) {
+          out.push({ topic: p.topic, partition: p.partition, offset: String(p.safe) });
+          p.committed = p.safe;
+        }
+      }
+      return out;
+    },
+    restore(commits) {
+      for (const c of commits) {
+        const p = parts.get(id(c.topic, c.partition));
+        if (p && p.committed === Number(c.offset)) p.committed = -1;
+      }
+    },
+    reset() {
+      parts = new Map();
+      unacked = 0;
+    },
+  };
+}
