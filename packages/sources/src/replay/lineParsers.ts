@@ -82,8 +82,9 @@ function tardisParser(ctx: ParserContext, expectHeader: boolean): ReplayLinePars
     const f = line.split(',');
     if (f.length < 8) return `tardis: expected 8 columns (exchange,symbol,timestamp,local_timestamp,id,side,price,amount), got ${f.length}`;
     const [exchange = '', sym = '', ts = '', , id = '', , price = '', amount = ''] = f;
-    const us = Number(ts);
+    const us = num(ts);
     if (!Number.isFinite(us)) return `timestamp: not a number: ${JSON.stringify(ts)}`;
+    if (Number.isNaN(num(price)) || Number.isNaN(num(amount))) return `price/amount: not numbers: ${JSON.stringify(price)}, ${JSON.stringify(amount)}`;
     const venue = exchange.split('-')[0]?.toUpperCase() ?? '';
     return {
       symbol: ctx.symbol ?? (venue ? `${venue}:${sym}` : sym),
@@ -109,8 +110,9 @@ function leanParser(ctx: ParserContext): ReplayLineParser {
     if (line === '') return undefined;
     const f = line.split(',');
     if (f.length < 3) return `lean: expected time,price,size[,exchange,condition,suspicious], got ${f.length} columns`;
-    const ms = Number(f[0]);
+    const ms = num(f[0]);
     if (!Number.isFinite(ms)) return `time: not a number: ${JSON.stringify(f[0])}`;
+    if (Number.isNaN(num(f[1])) || Number.isNaN(num(f[2]))) return `price/size: not numbers: ${JSON.stringify(f[1])}, ${JSON.stringify(f[2])}`;
     const cond = f[4];
     return {
       symbol,
@@ -157,6 +159,7 @@ function headerParser(header: string, ctx: ParserContext): ReplayLineParser {
   return (line, n) => {
     if (line.trim() === '') return undefined;
     const f = line.split(',');
+    if (f.length < cols.length) return `expected ${cols.length} columns (${cols.join(',')}), got ${f.length}`;
     const tsRaw = f[iTs] ?? '';
     let ts = Number(tsRaw);
     if (!Number.isFinite(ts)) ts = Date.parse(tsRaw);
@@ -164,10 +167,14 @@ function headerParser(header: string, ctx: ParserContext): ReplayLineParser {
     else if (ts < 1e11) ts = Math.round(ts * 1000); // seconds
     if (!Number.isFinite(ts)) return `ts: not a timestamp: ${JSON.stringify(tsRaw)}`;
     const symbol = ctx.symbol ?? f[iSym] ?? '';
+    const price = num(f[iPrice]);
+    const size = num(f[iSize]);
+    if (Number.isNaN(price)) return `price: not a number: ${JSON.stringify(f[iPrice])}`;
+    if (Number.isNaN(size)) return `size: not a number: ${JSON.stringify(f[iSize])}`;
     const t: Trade = {
       symbol,
-      price: Number(f[iPrice]),
-      size: Number(f[iSize]),
+      price,
+      size,
       ts,
       id: iId >= 0 && f[iId] ? (f[iId] as string) : `${symbol}:${n}`,
       source: ctx.source,
@@ -175,6 +182,11 @@ function headerParser(header: string, ctx: ParserContext): ReplayLineParser {
     if (iCond >= 0 && f[iCond]) t.conditions = (f[iCond] as string).split(/[|;]/);
     return t;
   };
+}
+
+/** `Number` that reads an empty or missing field as NaN, not 0. */
+function num(x: string | undefined): number {
+  return x === undefined || x.trim() === '' ? Number.NaN : Number(x);
 }
 
 /** UTC epoch ms of 00:00 in America/New_York on `date` (YYYY-MM-DD), using the offset at noon. */
