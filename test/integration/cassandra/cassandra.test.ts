@@ -68,6 +68,8 @@ describe('cassandraSink round trip', () => {
   const trades = makeTrades(50_000, 7, T0, SPAN);
   const symbols = [...new Set(trades.map((t) => t.symbol))];
 
+  beforeAll(() => ensureSchema(client, { keyspace })); // a no-op after the ensureSchema tests; lets -t pick one test
+
   it('writes 50k trades to Bronze and Silver and their bars to Gold, and reads back the same', async () => {
     const bronzeAcks = await write(trades, 'trades_bronze');
     const silverAcks = await write(trades, 'trades_silver');
@@ -143,6 +145,8 @@ describe('cassandraSink round trip', () => {
 
 describe('cassandraSink while Cassandra restarts', () => {
   const managed = pidOf('cassandra') !== null;
+
+  beforeAll(() => ensureSchema(client, { keyspace, tables: ['trades_silver'] }));
 
   afterAll(async () => {
     if (managed) await servicesCassandra('up'); // whatever happened, leave Cassandra running
