@@ -1,0 +1,59 @@
+import type { Trade } from '@tickflow/core';
+import { kafkaSink } from '@tickflow/sinks/kafka';
+import { type KafkaRecord, kafkaSource } from '@tickflow/sources/kafka';
+import { count, from, lastValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { createTopics, makeTrades, newKafka, newRegistry, uniq } from './helpers.js';
+
+const kafka = newKafka('tickflow-offsets-it');
+
+describe('kafkaSource offset commits (real broker)', () => {
+  it('after a stop with the last 100 records unacknowledged, a restart delivers exactly those 100', async () => {
+    const N = 10_000;
+    const topic = uniq('it_offsets');
+    const groupId = uniq('it_offsets_group');
+    await createTopics(kafka, [{ topic, numPartitions: 3 }]);
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    const written = await lastValueFrom(from(makeTrades(N, 12, 'off')).pipe(kafkaSink<Trade>({ producer, topic, registry: newRegistry() }), count()));
+    await producer.disconnect();
+    expect(written).toBe(N);
+
+    // First run: acknowledge every record except the last 100 delivered.
+    const first = kafkaSource<Trade>({ kafka, groupId, topics: topic, fromBeginning: true, registry: newRegistry(), commitIntervalMs: 200 });
+    const got: KafkaRecord<Trade>[] = [];
+    await new Promise<void>((resolve, reject) => {
+      first.subscribe({
+        next: (r) => {
+          got.push(r);
+          if (got.length > 100) first.ack(got[got.length - 101] as KafkaRecord<Trade>);
+          if (got.length === N) resolve();
+        },
+        error: reject,
+      });
+    });
+    await first.close({ drainTimeoutMs: 0 });
+    const unacked = got.slice(-100);
+    const acked = got.slice(0, -100);
+
+    // Second run, same group: exactly the 100 unacknowledged records come again.
+    const second = kafkaSource<Trade>({ kafka, groupId, topics: topic, registry: newRegistry() });
+    const again: KafkaRecord<Trade>[] = [];
+    await new Promise<void>((resolve, reject) => {
+      second.subscribe({
+        next: (r) => {
+          again.push(r);
+          second.ack(r);
+          if (again.length === 100) setTimeout(resolve, 3000); // and then nothing else
+        },
+        error: reject,
+      });
+    });
+    await second.close();
+    const id = (r: KafkaRecord<Trade>) => `${r.partition}/${r.offset}`;
+    expect(again.map(id).sort()).toEqual(unacked.map(id).sort());
+    expect(again.map((r) => r.value.id).sort()).toEqual(unacked.map((r) => r.value.id).sort());
+    const ackedIds = new Set(acked.map(id));
+    expect(again.filter((r) => ackedIds.has(id(r)))).toEqual([]);
+  }, 180_000);
+});
