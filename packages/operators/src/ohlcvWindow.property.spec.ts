@@ -46,7 +46,9 @@ function expectSameBars(actual: Bar[], expected: Bar[]) {
   const a = sortBars(actual);
   const e = sortBars(expected);
   expect(a.map(({ vwap: _v, ...rest }) => rest)).toEqual(e.map(({ vwap: _v, ...rest }) => rest));
-  a.forEach((b, i) => expect(Math.abs(b.vwap - (e[i] as Bar).vwap)).toBeLessThanOrEqual(1e-9 * (e[i] as Bar).vwap));
+  a.forEach((b, i) => {
+    expect(Math.abs(b.vwap - (e[i] as Bar).vwap)).toBeLessThanOrEqual(1e-9 * (e[i] as Bar).vwap);
+  });
 }
 
 /** Trades plus an arrival order in which each trade is at most OOO behind the newest seen. */
