@@ -109,8 +109,11 @@ export interface FakeYahooServer {
   invalidateCrumbs(): void;
   /** Fails the next `count` requests to an endpoint with the given fault (default 503 on quotes). */
   failNext(count: number, fault?: FakeYahooFault): void;
-  /** Merges fields into one symbol's generated entry (adds the symbol to the universe). */
-  setQuote(symbol: string, fields: Record<string, unknown>): void;
+  /**
+   * Merges fields into one symbol's generated entry (adds the symbol to the universe); with
+   * `replace`, the entry is exactly `fields` (e.g. a recorded one). Fields set to `undefined` are left out.
+   */
+  setQuote(symbol: string, fields: Record<string, unknown>, replace?: boolean): void;
   /** Changes the rate limit (or removes it with `undefined`); the bucket starts full. */
   setRateLimit(rateLimit: FakeYahooServerOptions['rateLimit']): void;
   /** Sets every counter back to 0. */
@@ -172,6 +175,7 @@ export async function createFakeYahooServer(options: FakeYahooServerOptions = {}
   const maxSymbols = options.maxSymbols ?? 99;
   const errorRate = options.errorRate ?? 0;
   const overrides = new Map<string, Record<string, unknown>>();
+  const replaced = new Set<string>();
   for (const [s, f] of Object.entries(options.quotes ?? {})) overrides.set(s.toUpperCase(), f);
   let known: (symbol: string) => boolean;
   if (typeof options.universe === 'function') known = options.universe;
@@ -397,7 +401,8 @@ export async function createFakeYahooServer(options: FakeYahooServerOptions = {}
         const result: Record<string, unknown>[] = [];
         for (const s of symbols) {
           const o = overrides.get(s);
-          if (o || known(s)) result.push(buildFakeQuote(s, t, o));
+          if (o && replaced.has(s)) result.push(o);
+          else if (o || known(s)) result.push(buildFakeQuote(s, t, o));
         }
         stats.quoteOk++;
         stats.symbolsRequested += symbols.length;
@@ -443,9 +448,11 @@ export async function createFakeYahooServer(options: FakeYahooServerOptions = {}
     failNext(count, fault = {}) {
       if (count > 0) faults.push({ remaining: count, fault });
     },
-    setQuote(symbol, fields) {
+    setQuote(symbol, fields, replace = false) {
       const s = symbol.toUpperCase();
-      overrides.set(s, { ...overrides.get(s), ...fields });
+      if (replace) replaced.add(s);
+      else replaced.delete(s);
+      overrides.set(s, replace ? { ...fields } : { ...overrides.get(s), ...fields });
     },
     setRateLimit(rateLimit) {
       limit = rateLimit;
