@@ -1,5 +1,6 @@
 /** The package version. */
 export const version = '0.1.0';
+export { type AnomalyEvent, type AnomalyOptions, anomaly } from './anomaly/index.js';
 export { type DedupeOptions, dedupe } from './dedupe.js';
 export {
   type OhlcvBar,
