@@ -36,7 +36,7 @@ const ZeroSizeTradeSchema = TradeSchema.extend({
 });
 
 /**
- * Checks every incoming value against a zod schema (core's `TradeSchema` by default) and passes
+ * Checks every incoming value against a zod schema (core's `TradeSchema` when none is given) and passes
  * on the parsed record. Bad input never errors the stream: anything that does not conform
  * (`null`, strings, wrong types, `price <= 0`, `size <= 0`, a `ts` too far in the future) goes
  * to `onInvalid({ reason, input, field })`, is counted and dropped. Strings are never coerced.
@@ -44,9 +44,9 @@ const ZeroSizeTradeSchema = TradeSchema.extend({
  * With `TradeSchema` a hand-written check equivalent to the schema runs on the hot path (chosen
  * once, here); zod is only asked for the reason text of a rejected record.
  *
- * @param schema - the zod schema records must satisfy (default `TradeSchema`)
+ * @param schema - leave out (or `undefined`) for core's `TradeSchema`
  * @param options - dead-letter hook, future-time bound, zero-size rule, metrics, clock
- * @returns an operator from `unknown` to the schema's output type
+ * @returns an operator from `unknown` to `Trade`
  * @throws ConfigurationError when `allowZeroSize` is used with a schema other than `TradeSchema`
  * @example
  * ```ts
@@ -59,10 +59,28 @@ const ZeroSizeTradeSchema = TradeSchema.extend({
  *   .subscribe((t) => console.log(t.symbol, t.price)); // invalid.length === 2 afterwards
  * ```
  */
-export function validate<S extends z.ZodType = typeof TradeSchema>(
-  schema?: S,
-  options: ValidateOptions = {},
-): OperatorFunction<unknown, z.output<S>> {
+export function validate(schema?: undefined, options?: ValidateOptions): OperatorFunction<unknown, Trade>;
+/**
+ * Checks every incoming value against the given zod schema and passes on the parsed record;
+ * rejects go to `onInvalid({ reason, input, field })`, are counted and dropped (see the overload
+ * without a schema for the full rules).
+ *
+ * @param schema - the zod schema records must satisfy
+ * @param options - dead-letter hook, future-time bound, metrics, clock
+ * @returns an operator from `unknown` to the schema's output type
+ * @example
+ * ```ts
+ * import { from } from 'rxjs';
+ * import { z } from 'zod';
+ * import { validate } from '@tickflow/operators';
+ * const Tick = z.object({ symbol: z.string(), price: z.number().positive(), ts: z.number().int() });
+ * from([{ symbol: 'A', price: 1, ts: 0 }, { symbol: 'A', price: -1, ts: 0 }])
+ *   .pipe(validate(Tick, { onInvalid: (r) => console.warn(r.reason) }))
+ *   .subscribe((t) => console.log(t.price));
+ * ```
+ */
+export function validate<S extends z.ZodType>(schema: S, options?: ValidateOptions): OperatorFunction<unknown, z.output<S>>;
+export function validate(schema?: z.ZodType, options: ValidateOptions = {}): OperatorFunction<unknown, unknown> {
   const chosen: z.ZodType = schema ?? TradeSchema;
   const allowZeroSize = options.allowZeroSize === true;
   if (allowZeroSize && chosen !== TradeSchema) {
@@ -86,7 +104,7 @@ export function validate<S extends z.ZodType = typeof TradeSchema>(
   });
 
   return (source) =>
-    new Observable<z.output<S>>((subscriber) => {
+    new Observable<unknown>((subscriber) => {
       // The clock only moves forward: a ts within maxFutureMs of the last reading is fine
       // without reading the clock again.
       let lastNow = Number.NEGATIVE_INFINITY;
@@ -119,7 +137,7 @@ export function validate<S extends z.ZodType = typeof TradeSchema>(
           reject(input, futureReason(ts as number, lastNow, maxFutureMs), 'ts');
           return;
         }
-        subscriber.next(r.data as z.output<S>);
+        subscriber.next(r.data);
       };
 
       return source.subscribe({
@@ -131,7 +149,7 @@ export function validate<S extends z.ZodType = typeof TradeSchema>(
                 reject(input, futureReason(t.ts, lastNow, maxFutureMs), 'ts');
                 return;
               }
-              subscriber.next(t as z.output<S>);
+              subscriber.next(t);
             }
           : slow,
         error: (err) => subscriber.error(err),
