@@ -61,10 +61,12 @@ async function raw(n: number, run: string): Promise<number> {
   return performance.now() - t0;
 }
 
-async function sink(n: number, run: string): Promise<number> {
+async function sink(n: number, run: string, batchRows?: number): Promise<number> {
   const input = trades(n, run);
   const t0 = performance.now();
-  await lastValueFrom(from(input).pipe(cassandraSink<Trade>({ client, table: 'trades_bronze', keyspace: KEYSPACE, concurrency: CONCURRENCY })));
+  await lastValueFrom(
+    from(input).pipe(cassandraSink<Trade>({ client, table: 'trades_bronze', keyspace: KEYSPACE, concurrency: CONCURRENCY, ...(batchRows ? { batchRows } : {}) })),
+  );
   return performance.now() - t0;
 }
 
@@ -79,34 +81,44 @@ await sink(2_000, `${stamp}-ws`);
 
 const per = Math.ceil(ROWS / ROUNDS);
 let rawMs = 0;
+let singleMs = 0;
 let sinkMs = 0;
 for (let r = 0; r < ROUNDS; r++) {
   const a = await raw(per, `${stamp}-r${r}`);
-  const b = await sink(per, `${stamp}-s${r}`);
+  const b = await sink(per, `${stamp}-1-${r}`, 1);
+  const c = await sink(per, `${stamp}-s${r}`);
   rawMs += a;
-  sinkMs += b;
-  console.log(`round ${r + 1}: executeConcurrent ${rate(per, a)} rows/s, cassandraSink ${rate(per, b)} rows/s`);
+  singleMs += b;
+  sinkMs += c;
+  console.log(`round ${r + 1}: executeConcurrent ${rate(per, a)} rows/s, sink batchRows 1 ${rate(per, b)} rows/s, sink default ${rate(per, c)} rows/s`);
 }
 const total = per * ROUNDS;
 const rawRate = rate(total, rawMs);
+const singleRate = rate(total, singleMs);
 const sinkRate = rate(total, sinkMs);
-console.log(`\n${total} bronze rows, concurrency ${CONCURRENCY}`);
-console.log(`  executeConcurrent (baseline): ${rawRate} rows/s`);
-console.log(`  cassandraSink:                ${sinkRate} rows/s`);
-console.log(`  ratio sink / raw:             ${(sinkRate / rawRate).toFixed(3)}x  (goal >= 0.85x)`);
+console.log(`\n${total} bronze rows each, concurrency ${CONCURRENCY}`);
+console.log(`  executeConcurrent (baseline):           ${rawRate} rows/s`);
+console.log(`  cassandraSink, batchRows 1 (same work):  ${singleRate} rows/s  ratio ${(singleRate / rawRate).toFixed(3)}x  (goal >= 0.85x)`);
+console.log(`  cassandraSink, default (partition batches of <= 20): ${sinkRate} rows/s  ratio ${(sinkRate / rawRate).toFixed(3)}x`);
 
-// A 5,000-bar flush: 50 symbols x 100 consecutive 5m windows, as a watermark jump releases them.
+// A 5,000-bar flush: 100 consecutive 5m windows x 50 symbols, in the order a watermark jump releases them.
 const bars: Bar[] = [];
-for (let s = 0; s < 50; s++) {
-  for (let w = 0; w < BARS / 50; w++) {
+for (let w = 0; w < BARS / 50; w++) {
+  for (let s = 0; s < 50; s++) {
     const start = T0 - (T0 % 300_000) + w * 300_000;
     bars.push({ symbol: `BAR${s}`, interval: '5m', start, end: start + 300_000, open: 10, high: 11, low: 9, close: 10.5, volume: 1000, count: 10, vwap: 10.2 });
   }
 }
 await lastValueFrom(from(bars.slice(0, 100)).pipe(cassandraSink<Bar>({ client, table: 'trades_gold_5m', keyspace: KEYSPACE }))); // warm-up
-const f0 = performance.now();
-await lastValueFrom(from(bars).pipe(cassandraSink<Bar>({ client, table: 'trades_gold_5m', keyspace: KEYSPACE, concurrency: CONCURRENCY })));
-const flushMs = performance.now() - f0;
-console.log(`\n${BARS}-bar flush to trades_gold_5m: ${flushMs.toFixed(0)} ms (goal <= 1000 ms)`);
+const flush = async (batchRows?: number) => {
+  const f0 = performance.now();
+  await lastValueFrom(
+    from(bars).pipe(cassandraSink<Bar>({ client, table: 'trades_gold_5m', keyspace: KEYSPACE, concurrency: CONCURRENCY, ...(batchRows ? { batchRows } : {}) })),
+  );
+  return performance.now() - f0;
+};
+const single = await flush(1);
+const flushMs = await flush();
+console.log(`\n${BARS}-bar flush to trades_gold_5m: ${flushMs.toFixed(0)} ms (goal <= 1000 ms); with batchRows 1: ${single.toFixed(0)} ms`);
 
 await client.shutdown();

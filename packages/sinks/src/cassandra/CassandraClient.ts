@@ -12,6 +12,8 @@ export interface CassandraQueryOptions {
   executionProfile?: string;
   /** Per-request client timeout, ms (used for DDL, which can be slow). */
   readTimeout?: number;
+  /** For `batch`: false = UNLOGGED (tickflow only batches rows of one partition). */
+  logged?: boolean;
 }
 
 /** A row as the driver returns it: columns by name. */
@@ -43,4 +45,9 @@ export interface CassandraResult {
 export interface CassandraClient {
   /** Executes one statement. */
   execute(query: string, params?: unknown[], options?: CassandraQueryOptions): Promise<CassandraResult>;
+  /**
+   * Executes a batch. Optional: without it the sink sends one statement per row. The sink only
+   * batches rows of one partition, as UNLOGGED batches.
+   */
+  batch?(queries: Array<{ query: string; params: unknown[] }>, options?: CassandraQueryOptions): Promise<unknown>;
 }

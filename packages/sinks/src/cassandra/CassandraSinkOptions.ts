@@ -11,6 +11,11 @@ export interface CassandraCustomTable<T> {
   query: string;
   /** The bound values for one record. Throwing routes the record to `onInvalid`. */
   params(record: T): unknown[];
+  /**
+   * The record's partition key as a string. When given, waiting rows of the same partition may be
+   * sent together as one UNLOGGED batch (see `batchRows`); without it every row is its own request.
+   */
+  partitionKey?(record: T): string;
 }
 
 /** Where an acknowledged record went. */
@@ -29,8 +34,15 @@ export interface CassandraSinkOptions<T> {
   table: CassandraTableName | CassandraCustomTable<T>;
   /** Keyspace of the built-in tables (default `market_data`). */
   keyspace?: string;
-  /** Most writes in flight at once, like the driver's `executeConcurrent` `concurrencyLevel` (default 64). */
+  /** Most requests in flight at once, like the driver's `executeConcurrent` `concurrencyLevel` (default 64). */
   concurrency?: number;
+  /**
+   * Most rows per request (default 20; 1 = one statement per row). When several rows of the same
+   * partition are waiting, they go as one UNLOGGED single-partition batch: one mutation on one
+   * replica set, atomic for that partition, far cheaper for the server than separate statements.
+   * Rows of different partitions are never batched together. Needs the client's `batch` method.
+   */
+  batchRows?: number;
   /**
    * Most records held by the sink (in flight, waiting for a slot, or written but waiting for an
    * earlier record's ack). Exceeding it errors the stream with code `BUFFER_OVERFLOW` instead of

@@ -234,4 +234,88 @@ describe('cassandraSink', () => {
     expect(seen).toEqual([['a', 1]]);
     expect(acks[0]?.meta?.table).toBe('kv');
   });
+
+  it('sends waiting rows of one partition as one UNLOGGED batch, never mixing partitions, and still acks per row in order', async () => {
+    const client = fakeClient(undefined, { batch: true });
+    const input = new Subject<Trade>();
+    const acks: Ack<Trade, CassandraAckMeta>[] = [];
+    const inst = memoryInstrumentation();
+    input.pipe(cassandraSink({ client, table: 'trades_silver', concurrency: 1, batchRows: 3, instrumentation: inst })).subscribe(collect(acks).observer);
+    const day2 = T0 + 86_400_000;
+    const rows = [
+      trade(0),
+      trade(1),
+      trade(2, { symbol: 'MSFT' }),
+      trade(3),
+      trade(4, { ts: day2 }), // same symbol, next day: another partition
+      trade(5),
+      trade(6),
+    ];
+    for (const r of rows) input.next(r);
+    expect(client.calls).toHaveLength(1);
+    expect(client.calls[0]?.batch).toBeUndefined(); // t0 started alone: nothing was waiting yet
+    const settle = async () => {
+      while (client.pending().length) {
+        for (const c of client.pending()) c.resolve();
+        await tick();
+      }
+    };
+    await settle();
+    const groups = client.calls.map((c) => (c.batch ? c.batch.map((b) => b.params[3]) : [c.params[3]]));
+    expect(groups).toEqual([['t0'], ['t1', 't3', 't5'], ['t2'], ['t4'], ['t6']]);
+    const batches = client.calls.filter((c) => c.batch);
+    expect(batches.every((c) => c.options?.logged === false && c.options?.prepare === true && c.options?.isIdempotent === true)).toBe(true);
+    for (const b of batches) expect(new Set(b.batch?.map((x) => `${x.params[0]}|${x.params[1]}`)).size).toBe(1);
+    expect(acks.map((a) => a.record.id)).toEqual(['t0', 't1', 't2', 't3', 't4', 't5', 't6']);
+    expect(inst.value('cassandra_rows_written_total', { table: 'trades_silver' })).toBe(7);
+  });
+
+  it('retries a failed batch as a whole and acks its rows in order', async () => {
+    const client = fakeClient(undefined, { batch: true });
+    const scheduler = new VirtualTimeScheduler();
+    const input = new Subject<Trade>();
+    const acks: Ack<Trade, CassandraAckMeta>[] = [];
+    input.pipe(cassandraSink({ client, table: 'trades_silver', concurrency: 1, scheduler })).subscribe(collect(acks).observer);
+    for (let i = 0; i < 4; i++) input.next(trade(i));
+    client.calls[0]?.resolve();
+    await tick();
+    expect(client.calls[1]?.batch).toHaveLength(3);
+    client.calls[1]?.reject(noHost());
+    await tick();
+    scheduler.flush();
+    expect(client.calls[2]?.batch?.map((b) => b.params[3])).toEqual(['t1', 't2', 't3']);
+    client.calls[2]?.resolve();
+    await tick();
+    expect(acks.map((a) => [a.record.id, a.meta?.attempts])).toEqual([
+      ['t0', 1],
+      ['t1', 2],
+      ['t2', 2],
+      ['t3', 2],
+    ]);
+  });
+
+  it('sends one statement per row with batchRows 1, or a custom table without partitionKey', async () => {
+    const client = fakeClient(async () => ({ rows: [] }), { batch: true });
+    const seen: string[] = [];
+    const spy = {
+      execute: (q: string, p?: unknown[], o?: object) => {
+        seen.push('execute');
+        return client.execute(q, p, o);
+      },
+      batch: (qs: Array<{ query: string; params: unknown[] }>, o?: object) => {
+        seen.push(`batch${qs.length}`);
+        return (client.batch as NonNullable<typeof client.batch>)(qs, o);
+      },
+    };
+    const many = Array.from({ length: 10 }, (_, i) => trade(i));
+    await lastValueFrom(from(many).pipe(cassandraSink({ client: spy, table: 'trades_silver', concurrency: 1, batchRows: 1 }), toArray()));
+    expect(seen).toEqual(Array(10).fill('execute'));
+    seen.length = 0;
+    const custom = { query: 'INSERT INTO ks.kv (k, v) VALUES (?, ?)', params: (r: Trade) => [r.symbol, r.price] };
+    await lastValueFrom(from(many).pipe(cassandraSink({ client: spy, table: custom, concurrency: 1 }), toArray()));
+    expect(seen).toEqual(Array(10).fill('execute'));
+    seen.length = 0;
+    await lastValueFrom(from(many).pipe(cassandraSink({ client: spy, table: { ...custom, partitionKey: (r) => r.symbol }, concurrency: 1, batchRows: 4 }), toArray()));
+    expect(seen).toEqual(['execute', 'batch4', 'batch4', 'execute']); // a lone row goes as a plain statement
+  });
 });

@@ -10,10 +10,8 @@ import {
 import { asyncScheduler, Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import type { CassandraQueryOptions } from './CassandraClient.js';
 import type { CassandraAckMeta, CassandraSinkOptions } from './CassandraSinkOptions.js';
-import { cassandraTables, type CassandraTableName } from './cassandraTables.js';
-import { checkKeyspace } from './checkKeyspace.js';
 import { isRetriableCassandraError } from './isRetriableCassandraError.js';
-import { type RowMapping, tableMapping } from './tableMappings.js';
+import { checkTtl, resolveMapping } from './resolveMapping.js';
 
 const DEFAULT_RETRY = { maxAttempts: Number.POSITIVE_INFINITY, initialDelayMs: 100, maxDelayMs: 5_000, multiplier: 2, jitter: 0.2 };
 
@@ -21,36 +19,23 @@ interface Entry<T> {
   record: T;
   query: string;
   params: unknown[];
+  /** Partition key when rows may be batched, else undefined. */
+  pk: string | undefined;
   attempts: number;
+  started: boolean;
   done: boolean;
 }
 
-function resolveMapping<T>(options: CassandraSinkOptions<T>): RowMapping<T> {
-  const { table } = options;
-  if (typeof table === 'string') {
-    if (!(table in cassandraTables)) {
-      throw new ConfigurationError(`unknown table ${JSON.stringify(table)}; use one of ${Object.keys(cassandraTables).join(', ')} or { query, params }`, {
-        setting: 'table',
-      });
-    }
-    return tableMapping<T>(checkKeyspace(options.keyspace ?? 'market_data'), table as CassandraTableName, () => scheduler(options).now());
-  }
-  if (typeof table !== 'object' || table === null || typeof table.query !== 'string' || typeof table.params !== 'function') {
-    throw new ConfigurationError('table must be a table name or { query: string, params(record): unknown[] }', { setting: 'table' });
-  }
-  if (options.ttlSeconds !== undefined) {
-    throw new ConfigurationError('ttlSeconds works with the built-in tables only; put USING TTL in your custom query', { setting: 'ttlSeconds' });
-  }
-  return { name: table.name ?? 'custom', query: table.query, queryWithTtl: undefined, params: (r) => table.params(r) };
+/** One request: a single row, or an UNLOGGED batch of rows of one partition. */
+interface Unit<T> {
+  entries: Entry<T>[];
+  attempts: number;
 }
 
-const scheduler = <T>(o: CassandraSinkOptions<T>) => o.scheduler ?? asyncScheduler;
-
-function checkTtl(ttl: unknown, record: unknown): number {
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) {
-    throw new ValidationError(`ttlSeconds must be an integer >= 0, got ${String(ttl)}`, { field: 'ttlSeconds', input: record });
-  }
-  return ttl;
+/** Not-yet-started rows of one partition, in input order. */
+interface PartitionQueue<T> {
+  items: Entry<T>[];
+  head: number;
 }
 
 /**
@@ -60,8 +45,9 @@ function checkTtl(ttl: unknown, record: unknown): number {
  *
  * Every write is an idempotent upsert with a prepared statement (`prepare: true`,
  * `isIdempotent: true`): writing the same record twice rewrites the same row, so replays after a
- * crash leave no duplicates. Rows are never batched across partitions (they are not batched at
- * all). At most `concurrency` writes are in flight; the others wait in order. Retriable failures
+ * crash leave no duplicates. At most `concurrency` requests are in flight; the other rows wait in
+ * order. When several waiting rows share a partition, up to `batchRows` of them go as one
+ * UNLOGGED single-partition batch; rows of different partitions are never batched. Retriable failures
  * (no host available, timeouts, unavailable, overloaded) are retried with the core backoff —
  * forever by default — and hold their slot meanwhile, so nothing new is sent to a cluster that is
  * down. A non-retriable failure errors the stream with code `CASSANDRA_WRITE`; running out of
@@ -92,7 +78,7 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
   if (!options || typeof options.client?.execute !== 'function') {
     throw new ConfigurationError('client must be a connected cassandra-driver Client', { setting: 'client' });
   }
-  const mapping = resolveMapping(options);
+  const mapping = resolveMapping(options, () => (options.scheduler ?? asyncScheduler).now());
   const concurrency = options.concurrency ?? 64;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ConfigurationError(`concurrency must be an integer >= 1, got ${concurrency}`, { setting: 'concurrency' });
@@ -103,7 +89,7 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
   }
   const policy = { ...DEFAULT_RETRY, ...options.retry };
   const retriable = options.isRetriable ?? isRetriableCassandraError;
-  const sched = scheduler(options);
+  const sched = options.scheduler ?? asyncScheduler;
   const client = options.client;
   const { name } = mapping;
   const inst = options.instrumentation ?? noopInstrumentation;
@@ -142,15 +128,23 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
             return [withTtl, p];
           };
 
+  const batchRows = typeof client.batch === 'function' && mapping.partitionKey ? (options.batchRows ?? 20) : 1;
+  if (!Number.isInteger(options.batchRows ?? 1) || (options.batchRows ?? 1) < 1) {
+    throw new ConfigurationError(`batchRows must be an integer >= 1, got ${options.batchRows}`, { setting: 'batchRows' });
+  }
+  const partitionKey = batchRows > 1 ? mapping.partitionKey : undefined;
+  const batchOptions: CassandraQueryOptions = { ...queryOptions, logged: false };
+
   return (source) =>
     new Observable<Ack<T, CassandraAckMeta>>((subscriber) => {
       const order: Entry<T>[] = []; // records in input order, not yet acked
       let head = 0; // next entry to ack
-      let next = 0; // next entry to start
-      let inFlight = 0;
+      let next = 0; // no entry before this one is waiting to start
+      const waiting = new Map<string, PartitionQueue<T>>(); // batchable rows not started, by partition
+      let inFlight = 0; // requests in flight (or holding their slot while waiting to retry)
       let sourceDone = false;
       let closed = false;
-      let failing = 0; // entries currently waiting to retry
+      let failing = 0; // requests currently retrying
       const timers = new Set<Subscription>();
 
       const fail = (error: unknown) => {
@@ -159,19 +153,22 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
         subscriber.error(error);
       };
 
-      const ok = (e: Entry<T>, t0: number) => {
+      const ok = (u: Unit<T>, t0: number) => {
         if (closed) return;
         latency.observe((sched.now() - t0) / 1000, labels);
-        rows.inc(1, labels);
+        rows.inc(u.entries.length, labels);
         inFlight--;
         inFlightGauge.dec(1, labels);
-        e.done = true;
-        if (e.attempts > 1 && --failing === 0) inst.log('info', 'cassandra_write_recovered', { table: name, attempts: e.attempts });
+        for (const e of u.entries) {
+          e.done = true;
+          e.attempts = u.attempts;
+        }
+        if (u.attempts > 1 && --failing === 0) inst.log('info', 'cassandra_write_recovered', { table: name, attempts: u.attempts });
         pump();
         flush();
       };
 
-      const ko = (e: Entry<T>, error: unknown) => {
+      const ko = (u: Unit<T>, error: unknown) => {
         if (closed) return;
         errors.inc(1, labels);
         if (!retriable(error)) {
@@ -185,43 +182,70 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
           );
           return;
         }
-        if (e.attempts >= policy.maxAttempts) {
-          fail(new RetriesExhaustedError(`cassandra write to ${name}`, e.attempts, error));
+        if (u.attempts >= policy.maxAttempts) {
+          fail(new RetriesExhaustedError(`cassandra write to ${name}`, u.attempts, error));
           return;
         }
-        if (e.attempts === 1 && failing++ === 0) {
+        if (u.attempts === 1 && failing++ === 0) {
           inst.log('warn', 'cassandra_write_retrying', { table: name, error: error instanceof Error ? error.message : String(error) });
         }
         retries.inc(1, labels);
-        const delay = backoff(e.attempts, policy, options.random);
+        const delay = backoff(u.attempts, policy, options.random);
         const timer = sched.schedule(() => {
           timers.delete(timer);
-          attempt(e);
+          attempt(u);
         }, delay);
         if (!timer.closed) timers.add(timer);
       };
 
-      const attempt = (e: Entry<T>) => {
+      const attempt = (u: Unit<T>) => {
         if (closed) return;
-        e.attempts++;
+        u.attempts++;
         const t0 = sched.now();
         let p: Promise<unknown>;
         try {
-          p = client.execute(e.query, e.params, queryOptions);
+          const [one] = u.entries as [Entry<T>];
+          p =
+            u.entries.length === 1
+              ? client.execute(one.query, one.params, queryOptions)
+              : (client.batch as NonNullable<typeof client.batch>)(
+                  u.entries.map((e) => ({ query: e.query, params: e.params })),
+                  batchOptions,
+                );
         } catch (error) {
           p = Promise.reject(error);
         }
         p.then(
-          () => ok(e, t0),
-          (error: unknown) => ko(e, error),
+          () => ok(u, t0),
+          (error: unknown) => ko(u, error),
         );
       };
 
       const pump = () => {
-        while (inFlight < concurrency && next < order.length) {
+        while (inFlight < concurrency) {
+          while (next < order.length && (order[next] as Entry<T>).started) next++;
+          if (next >= order.length) return;
+          const e = order[next++] as Entry<T>;
+          e.started = true;
+          const entries = [e];
+          if (e.pk !== undefined) {
+            // e is the oldest waiting row, hence the head of its partition's queue
+            const q = waiting.get(e.pk) as PartitionQueue<T>;
+            q.head++;
+            while (entries.length < batchRows && q.head < q.items.length) {
+              const o = q.items[q.head++] as Entry<T>;
+              o.started = true;
+              entries.push(o);
+            }
+            if (q.head >= q.items.length) waiting.delete(e.pk);
+            else if (q.head > 256 && q.head * 2 > q.items.length) {
+              q.items.splice(0, q.head);
+              q.head = 0;
+            }
+          }
           inFlight++;
           inFlightGauge.inc(1, labels);
-          attempt(order[next++] as Entry<T>);
+          attempt({ entries, attempts: 0 });
         }
       };
 
@@ -235,7 +259,7 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
         }
         if (head > 1024 && head * 2 > order.length) {
           order.splice(0, head);
-          next -= head;
+          next = Math.max(0, next - head);
           head = 0;
         }
         if (sourceDone && head === order.length) subscriber.complete();
@@ -246,16 +270,15 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
           if (closed) return;
           let query: string;
           let params: unknown[];
+          let pk: string | undefined;
           try {
             [query, params] = bind(record);
+            pk = partitionKey?.(record, params);
           } catch (error) {
             invalid.inc(1, labels);
-            const reason = error instanceof ValidationError && error.field ? `${error.field}: ${error.message}` : String((error as Error)?.message ?? error);
-            options.onInvalid?.({
-              reason,
-              input: record,
-              ...(error instanceof ValidationError && error.field ? { field: error.field } : {}),
-            });
+            const field = error instanceof ValidationError ? error.field : undefined;
+            const message = error instanceof Error ? error.message : String(error);
+            options.onInvalid?.({ reason: field ? `${field}: ${message}` : message, input: record, ...(field ? { field } : {}) });
             return;
           }
           if (order.length - head >= maxBuffered) {
@@ -267,7 +290,13 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
             );
             return;
           }
-          order.push({ record, query, params, attempts: 0, done: false });
+          const e: Entry<T> = { record, query, params, pk, attempts: 0, started: false, done: false };
+          order.push(e);
+          if (pk !== undefined) {
+            const q = waiting.get(pk);
+            if (q) q.items.push(e);
+            else waiting.set(pk, { items: [e], head: 0 });
+          }
           bufferedGauge.inc(1, labels);
           pump();
         },

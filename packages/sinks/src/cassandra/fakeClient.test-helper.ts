@@ -4,6 +4,8 @@ import type { CassandraClient, CassandraQueryOptions, CassandraResult } from './
 export interface FakeCall {
   query: string;
   params: unknown[];
+  /** For batch calls: the statements. */
+  batch?: Array<{ query: string; params: unknown[] }>;
   options: CassandraQueryOptions | undefined;
   resolve(result?: CassandraResult): void;
   reject(error: unknown): void;
@@ -18,7 +20,10 @@ export interface FakeClient extends CassandraClient {
 }
 
 /** A fake client; with `auto`, every call settles itself through that function. */
-export function fakeClient(auto?: (query: string, params: unknown[], options?: CassandraQueryOptions) => Promise<CassandraResult>): FakeClient {
+export function fakeClient(
+  auto?: (query: string, params: unknown[], options?: CassandraQueryOptions) => Promise<CassandraResult>,
+  opts: { batch?: boolean } = {},
+): FakeClient {
   const calls: FakeCall[] = [];
   const open = new Set<FakeCall>();
   const client: FakeClient = {
@@ -26,11 +31,19 @@ export function fakeClient(auto?: (query: string, params: unknown[], options?: C
     maxPending: 0,
     pending: () => [...open],
     execute(query, params = [], options) {
+      return call(query, params, options);
+    },
+  };
+  if (opts.batch) {
+    client.batch = (queries, options) => call('BATCH', [], options, queries);
+  }
+  function call(query: string, params: unknown[], options: CassandraQueryOptions | undefined, batch?: FakeCall['batch']): Promise<CassandraResult> {
       if (auto) return auto(query, params, options);
       return new Promise<CassandraResult>((res, rej) => {
         const call: FakeCall = {
           query,
           params,
+          ...(batch ? { batch } : {}),
           options,
           resolve: (r) => {
             open.delete(call);
@@ -45,8 +58,7 @@ export function fakeClient(auto?: (query: string, params: unknown[], options?: C
         open.add(call);
         client.maxPending = Math.max(client.maxPending, open.size);
       });
-    },
-  };
+  }
   return client;
 }
 

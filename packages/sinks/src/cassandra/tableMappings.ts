@@ -16,7 +16,12 @@ export interface RowMapping<T> {
   queryWithTtl: string | undefined;
   /** Bound values; throws a ValidationError when the record cannot be stored. */
   params(record: T): unknown[];
+  /** Partition key of a row (same key = same partition), when known. */
+  partitionKey: ((record: T, params: unknown[]) => string) | undefined;
 }
+
+/** Built-in tables bind their two partition-key columns first. */
+const firstTwo = (_r: unknown, p: unknown[]) => `${p[0] as string}\u0000${p[1] as string}`;
 
 const TRADE_COLUMNS = ['symbol', 'day', 'ts', 'id', 'price', 'size', 'conditions', 'source', 'received_at'];
 const BAR_COLUMNS = [
@@ -65,6 +70,7 @@ function tradeMapping<T>(keyspace: string, table: 'trades_bronze' | 'trades_silv
     name: table,
     query,
     queryWithTtl,
+    partitionKey: firstTwo,
     params(record) {
       if (!isObj(record)) fail(`${table} expects a trade object, got ${record === null ? 'null' : typeof record}`, 'record', record);
       const { symbol, ts, price, size } = record;
@@ -107,6 +113,7 @@ function barMapping<T>(keyspace: string, table: 'trades_gold_5m' | 'trades_gold_
     name: table,
     query,
     queryWithTtl,
+    partitionKey: firstTwo,
     params(record) {
       if (!isObj(record)) fail(`${table} expects a bar object, got ${record === null ? 'null' : typeof record}`, 'record', record);
       const b = record;
