@@ -30,7 +30,7 @@ const REQUIRED: ReadonlyArray<readonly [yahooField: string, quoteField: string]>
 ];
 
 /**
- * Turns one entry of Yahoo's `quoteResponse.result` into tickflow's {@link Quote}: price from
+ * Turns one entry of Yahoo's `quoteResponse.result` into tickflow's `Quote`: price from
  * `regularMarketPrice`, `ts` in epoch ms from `regularMarketTime` (epoch seconds), volume,
  * change, change percent, currency, market state, exchange, bid/ask, day range, previous close,
  * and the earnings timestamps (seconds → ms). The result is validated with `QuoteSchema`.
