@@ -4,6 +4,7 @@ import { deadLetterMessage } from './deadLetterMessage.js';
 import type { KafkaOutgoingMessage } from './KafkaProducerAdapter.js';
 import type { KafkaAckMeta, KafkaDeadLetter, KafkaSinkOptions } from './KafkaSinkOptions.js';
 import { isRecordError } from './isRecordError.js';
+import { isRetriableSendError } from './isRetriableSendError.js';
 import { resolveEncoder } from './resolveEncoder.js';
 import { resolveProducer } from './resolveProducer.js';
 import { sinkMetrics } from './sinkMetrics.js';
@@ -231,7 +232,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
 
       const deliver = async (batch: Entry<T>[]): Promise<Entry<T>[]> => {
         try {
-          await retryAsync(() => sendOnce(batch.map((e) => e.message)), { ...retryOpts, operation: 'kafkaSink send' });
+          await retryAsync(() => sendOnce(batch.map((e) => e.message)), { ...retryOpts, isRetriable: isRetriableSendError, operation: 'kafkaSink send' });
           return batch;
         } catch (error) {
           if (!isRecordError(error)) throw error;
