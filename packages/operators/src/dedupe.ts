@@ -3,7 +3,16 @@ import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { KeyWindow } from './internal/KeyWindow.js';
 import { TradeKeyIndex } from './internal/TradeKeyIndex.js';
 
-/** Options of {@link dedupe}. `R` is the record type (the `value` of watermark-wrapped items). */
+/**
+ * Options of {@link dedupe}. `R` is the record type (the `value` of watermark-wrapped items).
+ *
+ * @example
+ * ```ts
+ * import type { Trade } from '@tickflow/core';
+ * import type { DedupeOptions } from '@tickflow/operators';
+ * const opts: DedupeOptions<Trade> = { ttlMs: 120_000, maxKeys: 50_000, key: (t) => t.id ?? `${t.symbol}|${t.ts}` };
+ * ```
+ */
 export interface DedupeOptions<R = any> {
   /** The identity of a record. Default: `id` when it is a non-empty string, else `symbol|ts|price|size`. */
   key?: (record: R) => unknown;

@@ -22,6 +22,13 @@ import type { Watermarked } from './Watermarked.js';
 /**
  * A bar from {@link ohlcvWindow} or {@link rollup}. In `emit: 'update'` mode (and on rollup
  * restatements) it also carries `revision` (0, 1, 2, … per window) and `final`.
+ *
+ * @example
+ * ```ts
+ * import type { OhlcvBar } from '@tickflow/operators';
+ * const key = (b: OhlcvBar) => `${b.symbol}|${b.interval}|${b.start}`; // same key = replaces the earlier bar
+ * const isRestatement = (b: OhlcvBar) => (b.revision ?? 0) > 0;
+ * ```
  */
 export type OhlcvBar = Bar & {
   /** How many bars for the same `(symbol, interval, start)` were emitted before this one. */
@@ -30,7 +37,16 @@ export type OhlcvBar = Bar & {
   final?: boolean;
 };
 
-/** Trade-condition rules of {@link ohlcvWindow} (as Lean and the exchanges' tapes apply them). */
+/**
+ * Trade-condition rules of {@link ohlcvWindow} (as Lean and the exchanges' tapes apply them).
+ *
+ * @example
+ * ```ts
+ * import type { TradeConditionRules } from '@tickflow/operators';
+ * const auction = new Set(['20000020', '20', '20100200', '20100000', '20040200']);
+ * const rules: TradeConditionRules = { excludeFromOhlc: (t) => t.conditions?.some((c) => auction.has(c)) ?? false };
+ * ```
+ */
 export interface TradeConditionRules {
   /** Prints for which this returns true count in volume, count and vwap but not in open/high/low/close. */
   excludeFromOhlc?: (trade: Trade) => boolean;
@@ -38,7 +54,15 @@ export interface TradeConditionRules {
   excludeFromVolume?: (trade: Trade) => boolean;
 }
 
-/** Options of {@link ohlcvWindow}. */
+/**
+ * Options of {@link ohlcvWindow}.
+ *
+ * @example
+ * ```ts
+ * import type { OhlcvWindowOptions } from '@tickflow/operators';
+ * const opts: OhlcvWindowOptions = { size: '5m', allowedLatenessMs: 30_000, emit: 'update', fillGaps: true };
+ * ```
+ */
 export interface OhlcvWindowOptions {
   /** Window size: `'1m'`, `'5m'`, `'1h'`, … or ms. Windows are aligned to UTC epoch multiples. */
   size: string | number;

@@ -2,7 +2,17 @@ import { type Bar, ConfigurationError, formatInterval, parseInterval } from '@ti
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { OhlcvBar } from './ohlcvWindow.js';
 
-/** Options of {@link rollup}. */
+/**
+ * Options of {@link rollup}.
+ *
+ * @example
+ * ```ts
+ * import type { Bar } from '@tickflow/core';
+ * import type { RollupOptions } from '@tickflow/operators';
+ * const tooLate: Bar[] = [];
+ * const opts: RollupOptions = { onLate: (b) => tooLate.push(b) };
+ * ```
+ */
 export interface RollupOptions {
   /** Receives a sub-bar that restates a coarse window older than the last one emitted for its symbol. */
   onLate?: (bar: Bar) => void;

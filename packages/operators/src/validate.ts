@@ -11,7 +11,15 @@ import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike }
 import { z } from 'zod';
 import { checkTrade } from './internal/checkTrade.js';
 
-/** Options of {@link validate}. */
+/**
+ * Options of {@link validate}.
+ *
+ * @example
+ * ```ts
+ * import type { ValidateOptions } from '@tickflow/operators';
+ * const opts: ValidateOptions = { maxFutureMs: 10_000, onInvalid: (r) => console.warn(r.field, r.reason) };
+ * ```
+ */
 export interface ValidateOptions {
   /**
    * Called with every rejected input: `{ reason, input, field }`, the reason naming the field.

@@ -2,7 +2,16 @@ import { ConfigurationError } from '@tickflow/core';
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerAction, type SchedulerLike } from 'rxjs';
 import type { Watermarked } from './Watermarked.js';
 
-/** Options of {@link watermark}. */
+/**
+ * Options of {@link watermark}.
+ *
+ * @example
+ * ```ts
+ * import type { Trade } from '@tickflow/core';
+ * import type { WatermarkOptions } from '@tickflow/operators';
+ * const opts: WatermarkOptions<Trade> = { maxOutOfOrdernessMs: 60_000, idleTimeoutMs: 5_000 };
+ * ```
+ */
 export interface WatermarkOptions<T> {
   /** How far behind the newest event time records may still arrive: watermark = max ts − this. */
   maxOutOfOrdernessMs: number;
