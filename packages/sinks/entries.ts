@@ -1,1 +1,1 @@
-export const entries = ['index', 'kafka/index', 'cassandra/index', 'console/index', 'nats/index', 'redis/index', 'postgres/index'];
+export const entries = ['index', 'kafka/index', 'cassandra/index', 'cassandra/cli', 'console/index', 'nats/index', 'redis/index', 'postgres/index'];
