@@ -69,3 +69,30 @@ describe('earningsCalendar', () => {
     });
   });
 });
+
+describe('earningsCalendar with its own Yahoo poller', () => {
+  it('polls Yahoo itself when given symbols instead of quotes', async () => {
+    const { createFakeYahooServer } = await import('../testing/fakeYahoo/createFakeYahooServer.js');
+    const now = Date.now();
+    const server = await createFakeYahooServer({ universe: ['AAPL', 'MSFT', 'IBM'] });
+    server.setQuote('AAPL', { earningsTimestamp: Math.floor(now / 1000) + 3 * 86_400 });
+    server.setQuote('MSFT', { earningsTimestamp: Math.floor(now / 1000) - 9 * 86_400, earningsTimestampStart: Math.floor(now / 1000) + 30 * 86_400, earningsTimestampEnd: Math.floor(now / 1000) + 31 * 86_400 });
+    server.setQuote('IBM', { earningsTimestamp: Math.floor(now / 1000) - 9 * 86_400, earningsTimestampStart: Math.floor(now / 1000) + 86_400, earningsTimestampEnd: Math.floor(now / 1000) + 3 * 86_400 });
+    const { Subject, firstValueFrom, filter } = await import('rxjs');
+    const refresh = new Subject<void>();
+    const cal$ = earningsCalendar({ symbols: ['AAPL', 'MSFT', 'IBM'], baseUrl: server.url, refresh, atMarketOpen: false });
+    const first = firstValueFrom(cal$.pipe(filter((c) => c.entries.length > 0)));
+    const timer = setInterval(() => refresh.next(), 20);
+    const cal = await first;
+    clearInterval(timer);
+    await server.close();
+    expect(cal.entries.map((e) => [e.symbol, e.estimated])).toEqual([
+      ['IBM', true],
+      ['AAPL', false],
+    ]);
+  });
+
+  it('needs quotes or symbols', () => {
+    expect(() => earningsCalendar({})).toThrow(/pass `quotes`/);
+  });
+});

@@ -1,5 +1,6 @@
-import { nextMarketOpen, type Quote } from '@tickflow/core';
+import { ConfigurationError, nextMarketOpen, type Quote } from '@tickflow/core';
 import { asyncScheduler, type Observable, Observable as Obs, type SchedulerLike, type Subscription } from 'rxjs';
+import { type YahooQuotesOptions, yahooQuotes } from './yahooQuotes.js';
 
 /** One symbol reporting earnings within the calendar's horizon. */
 export interface EarningsEntry {
@@ -27,10 +28,13 @@ export interface EarningsCalendar {
   entries: EarningsEntry[];
 }
 
-/** Options of {@link earningsCalendar}. */
-export interface EarningsCalendarOptions {
+/**
+ * Options of {@link earningsCalendar}: either `quotes` (a quote stream you already have), or the
+ * `yahooQuotes` options (`symbols`, `baseUrl`, …) for a poller of its own.
+ */
+export interface EarningsCalendarOptions extends Partial<Omit<YahooQuotesOptions, 'scheduler'>> {
   /** The quotes to read earnings fields from, e.g. `yahooQuotes({...}).pipe(share())`. */
-  quotes: Observable<Quote>;
+  quotes?: Observable<Quote>;
   /** How far ahead to look, ms (default 7 days). */
   horizonMs?: number;
   /** Each value emitted here makes the calendar emit at once (on demand). */
@@ -67,8 +71,9 @@ function entryOf(q: Quote, asOf: number, horizonMs: number): EarningsEntry | und
  * `refresh` emits. A confirmed date that is still ahead wins; otherwise Yahoo's estimated window is
  * used, and a window that overlaps the horizon counts.
  *
- * @param options - the quote stream, horizon, on-demand trigger and scheduler
+ * @param options - the quote stream (or `yahooQuotes` options), horizon, on-demand trigger and scheduler
  * @returns an Observable of calendars; it errors only if `quotes` errors
+ * @throws ConfigurationError when neither `quotes` nor `symbols` is given
  * @example
  * ```ts
  * import { Subject, share } from 'rxjs';
@@ -84,6 +89,11 @@ function entryOf(q: Quote, asOf: number, horizonMs: number): EarningsEntry | und
 export function earningsCalendar(options: EarningsCalendarOptions): Observable<EarningsCalendar> {
   const horizonMs = options.horizonMs ?? 7 * DAY;
   const scheduler = options.scheduler ?? asyncScheduler;
+  if (!options.quotes && !options.symbols?.length) {
+    throw new ConfigurationError('earningsCalendar: pass `quotes` (an Observable<Quote>) or `symbols` to poll Yahoo for', { setting: 'quotes' });
+  }
+  const { quotes: given, horizonMs: _h, refresh: _r, atMarketOpen: _a, ...yahoo } = options;
+  const source = given ?? yahooQuotes({ ...(yahoo as YahooQuotesOptions), ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
   return new Obs<EarningsCalendar>((subscriber) => {
     const latest = new Map<string, Quote>();
     let timer: Subscription | undefined;
@@ -104,7 +114,7 @@ export function earningsCalendar(options: EarningsCalendarOptions): Observable<E
         armDaily();
       }, nextMarketOpen(now) - now);
     };
-    const quotesSub = options.quotes.subscribe({
+    const quotesSub = source.subscribe({
       next: (q) => latest.set(q.symbol, q),
       error: (e: unknown) => subscriber.error(e),
     });
