@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { CommitTracker } from './CommitTracker.js';
+import { skipOnReplay } from './skipOnReplay.js';
+
+const H = 3_600_000;
+const M5 = 300_000;
+const T0 = Date.UTC(2020, 1, 22, 0, 0);
+const pos = (offset: number, partition = 0) => ({ topic: 'trades_raw', partition, offset });
+const point = (t: CommitTracker, partition = 0) => t.commitPoints().find((p) => p.partition === partition)!;
+
+describe('CommitTracker', () => {
+  it('commits past acknowledged records and stops at the first unacknowledged one', () => {
+    const t = new CommitTracker();
+    const r = [0, 1, 2, 3].map((o) => t.track(pos(o), 1));
+    t.written(r[0]!);
+    t.written(r[2]!); // acks out of order
+    expect(point(t).offset).toBe(1);
+    t.written(r[1]!);
+    expect(point(t).offset).toBe(3);
+    t.written(r[3]!);
+    expect(point(t).offset).toBe(4);
+  });
+
+  it('waits for every write of a record (Bronze and Silver)', () => {
+    const t = new CommitTracker();
+    const r = t.track(pos(10), 1);
+    t.addWrites(r, 1);
+    t.written(r);
+    expect(point(t).offset).toBe(10);
+    t.written(r);
+    expect(point(t).offset).toBe(11);
+  });
+
+  it('tracks partitions independently', () => {
+    const t = new CommitTracker();
+    const a = t.track(pos(5, 0), 1);
+    t.track(pos(7, 1), 1);
+    t.written(a);
+    expect(point(t, 0).offset).toBe(6);
+    expect(point(t, 1).offset).toBe(7);
+  });
+
+  it('never commits past the first record of a still-open window, even when all writes are acked', () => {
+    const t = new CommitTracker();
+    const r0 = t.track(pos(0), 1);
+    t.feed(r0, 'BTC', T0 + 1_000); // hour 0
+    const r1 = t.track(pos(1), 1);
+    t.feed(r1, 'BTC', T0 + 2_000);
+    t.written(r0);
+    t.written(r1);
+    expect(point(t).offset).toBe(0);
+    expect(point(t).closedThrough).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it('releases a window only once the watermark passed it and its fine and coarse bars are written', () => {
+    const t = new CommitTracker();
+    const r0 = t.track(pos(0), 1);
+    t.feed(r0, 'BTC', T0 + 1_000);
+    t.written(r0);
+    const r1 = t.track(pos(1), 1);
+    t.feed(r1, 'BTC', T0 + H + 1_000); // next hour
+    t.written(r1);
+    t.advance(T0 + H); // hour 0 closes
+    const fine = { symbol: 'BTC', start: T0, end: T0 + M5 };
+    const coarse = { symbol: 'BTC', start: T0, end: T0 + H };
+    t.barEmitted(fine);
+    t.barEmitted(coarse);
+    expect(point(t).offset).toBe(0);
+    t.barWritten(coarse);
+    expect(point(t).offset).toBe(0); // the 5m bar is still in flight
+    t.barWritten(fine);
+    const p = point(t);
+    expect(p.offset).toBe(1); // hour 1 is still open: its first record stays uncommitted
+    expect(p.closedThrough).toBe(T0 + H);
+    expect(t.stats().openWindows).toBe(1);
+  });
+
+  it('holds closedThrough below an unfinished window even when the watermark is past it', () => {
+    const t = new CommitTracker();
+    const r0 = t.track(pos(0), 1);
+    t.feed(r0, 'BTC', T0 + 1_000);
+    t.written(r0);
+    t.advance(T0 + 3 * H);
+    expect(point(t).closedThrough).toBe(T0 + H - 1);
+    expect(point(t).offset).toBe(0);
+    t.barEmitted({ symbol: 'BTC', start: T0 });
+    t.barWritten({ symbol: 'BTC', start: T0, end: T0 + H });
+    expect(point(t)).toMatchObject({ offset: 1, closedThrough: T0 + 3 * H });
+  });
+
+  it('treats records in closed fine windows as late: they hold nothing', () => {
+    const t = new CommitTracker();
+    t.advance(T0 + 10 * M5);
+    const r = t.track(pos(3), 1);
+    expect(t.feed(r, 'BTC', T0 + M5 + 5)).toBe(false);
+    expect(t.feed(r, 'BTC', T0 + 10 * M5)).toBe(true);
+  });
+
+  it('respects allowed lateness', () => {
+    const t = new CommitTracker({ allowedLatenessMs: 60_000 });
+    t.advance(T0 + M5 + 59_999);
+    const r = t.track(pos(0), 1);
+    expect(t.feed(r, 'BTC', T0 + 1)).toBe(true);
+    t.advance(T0 + M5 + 60_000);
+    expect(t.feed(r, 'BTC', T0 + 1)).toBe(false);
+  });
+
+  it('closedThrough never goes backwards and forgets released partitions', () => {
+    const t = new CommitTracker();
+    t.track(pos(0), 0);
+    t.advance(T0 + 2 * H);
+    expect(point(t).closedThrough).toBe(T0 + 2 * H);
+    t.advance(T0 + H);
+    expect(point(t).closedThrough).toBe(T0 + 2 * H);
+    t.release('trades_raw', 0);
+    expect(t.commitPoints()).toEqual([]);
+  });
+
+  it('rejects a coarse window that is not a multiple of the fine one', () => {
+    expect(() => new CommitTracker({ fineWindowMs: 7, coarseWindowMs: 10 })).toThrow(RangeError);
+  });
+});
+
+describe('skipOnReplay', () => {
+  it('skips records whose hour ended at or before closedThrough', () => {
+    expect(skipOnReplay(T0 + 30 * 60_000, T0 + H)).toBe(true);
+    expect(skipOnReplay(T0 + H, T0 + H)).toBe(false);
+    expect(skipOnReplay(T0, T0 + H - 1)).toBe(false);
+    expect(skipOnReplay(T0, Number.NEGATIVE_INFINITY)).toBe(false);
+  });
+});

@@ -1,0 +1,274 @@
+import { floorTo } from './floorTo.js';
+
+/** Where a Kafka record came from. Offsets are the broker's (kafkajs gives strings; numbers here). */
+export interface RecordPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** A record being tracked: pass it back to {@link CommitTracker.written} and {@link CommitTracker.feed}. */
+export interface TrackedRecord {
+  readonly key: string;
+  readonly offset: number;
+}
+
+/** A safe commit for one partition. */
+export interface CommitPoint {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to read after a restart (Kafka's committed-offset meaning). */
+  readonly offset: number;
+  /**
+   * Every coarse window of this partition's records that ends at or before this event time has all
+   * its bars written. On replay, records whose coarse window ends at or before it must skip the
+   * windowing (their bars are complete in the store; re-feeding part of them would overwrite a full
+   * bar with a partial one). `-Infinity` when nothing has closed yet.
+   */
+  readonly closedThrough: number;
+}
+
+/** Options of {@link CommitTracker}. */
+export interface CommitTrackerOptions {
+  /** Finest window (ms), the one trades go into: a trade is late when its window is closed. Default 5 min. */
+  fineWindowMs?: number;
+  /** Coarsest window (ms) built from the finest by rollup: the unit of replay. Default 1 h. */
+  coarseWindowMs?: number;
+  /** `allowedLatenessMs` of the window operator. Default 0. */
+  allowedLatenessMs?: number;
+}
+
+interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  /** offset → writes still to be acknowledged; offsets arrive in increasing order, so Map order is offset order. */
+  readonly pending: Map<number, number>;
+  /** Highest offset seen. */
+  highest: number;
+  /** Monotone closedThrough of this partition. */
+  closedThrough: number;
+}
+
+interface CoarseWindow {
+  readonly end: number;
+  /** partition key → smallest offset of a record from that partition fed into this window. */
+  readonly firsts: Map<string, number>;
+  /** Bars of this window (fine and coarse) emitted and not yet written. */
+  outstanding: number;
+  /** The coarse bar itself has been written at least once. */
+  coarseWritten: boolean;
+}
+
+
+/**
+ * Decides, per Kafka partition, how far the processor may commit so that a crash loses nothing.
+ *
+ * The processor writes every record to Bronze (and, unless it is a duplicate, to Silver), and
+ * feeds the windows that make 5-minute and 1-hour bars. A record is safe once (a) all its writes are
+ * acknowledged and (b) every bar it contributes to is written. For (b) the unit is the coarse (1 h)
+ * window: its bar is rolled up from the fine (5 min) bars in memory, so after a crash every record
+ * of a still-open hour must be read again. Hence, per partition:
+ *
+ *   commit offset = min(first record with an unacknowledged write,
+ *                       first record of any coarse window not yet released)
+ *
+ * A window is released once the watermark has passed it, its coarse bar and all its fine bars are
+ * written, and it ends at or before the partition's `closedThrough`. `closedThrough` (stored with
+ * the commit) tells the restarted processor which replayed records belong to finished windows and
+ * must not be re-windowed; everything after it is rebuilt from complete input. Restated bars are
+ * idempotent upserts. The reasoning is in docs/adr/0070-processor-commit-protocol.md.
+ *
+ * Pure bookkeeping, no I/O, no clock: the processor calls it from its pipeline taps.
+ *
+ * @example
+ * ```ts
+ * const t = new CommitTracker();
+ * const r = t.track({ topic: 'trades_raw', partition: 0, offset: 41 }, 1); // one write (Bronze)
+ * t.written(r);
+ * t.commitPoints(); // [{ topic: 'trades_raw', partition: 0, offset: 42, closedThrough: -Infinity }]
+ * ```
+ */
+export class CommitTracker {
+  readonly #fine: number;
+  readonly #coarse: number;
+  readonly #lateness: number;
+  readonly #partitions = new Map<string, PartitionState>();
+  readonly #windows = new Map<string, CoarseWindow>();
+  #wm = Number.NEGATIVE_INFINITY;
+
+  /** @param options - window sizes and allowed lateness of the pipeline */
+  constructor(options: CommitTrackerOptions = {}) {
+    this.#fine = options.fineWindowMs ?? 300_000;
+    this.#coarse = options.coarseWindowMs ?? 3_600_000;
+    this.#lateness = options.allowedLatenessMs ?? 0;
+    if (!(this.#fine > 0) || !(this.#coarse > 0) || this.#coarse % this.#fine !== 0) {
+      throw new RangeError(`coarseWindowMs (${this.#coarse}) must be a positive multiple of fineWindowMs (${this.#fine})`);
+    }
+  }
+
+  /** The current watermark as the tracker knows it. */
+  get watermark(): number {
+    return this.#wm;
+  }
+
+  /**
+   * Starts tracking a record that needs `writes` acknowledgements.
+   * @param pos - topic, partition, offset (increasing per partition)
+   * @param writes - how many writes must be acknowledged (may be raised later with {@link addWrites})
+   * @returns the handle for the other calls
+   */
+  track(pos: RecordPosition, writes: number): TrackedRecord {
+    const key = `${pos.topic}|${pos.partition}`;
+    let p = this.#partitions.get(key);
+    if (p === undefined) {
+      p = { topic: pos.topic, partition: pos.partition, pending: new Map(), highest: pos.offset - 1, closedThrough: Number.NEGATIVE_INFINITY };
+      this.#partitions.set(key, p);
+    }
+    if (pos.offset > p.highest) p.highest = pos.offset;
+    if (writes > 0) p.pending.set(pos.offset, (p.pending.get(pos.offset) ?? 0) + writes);
+    return { key, offset: pos.offset };
+  }
+
+  /**
+   * Adds writes a record needs (e.g. the Silver write once dedupe has kept it).
+   * @param r - the record
+   * @param writes - how many more acknowledgements to wait for
+   */
+  addWrites(r: TrackedRecord, writes: number): void {
+    const p = this.#partitions.get(r.key);
+    if (p === undefined || writes <= 0) return;
+    p.pending.set(r.offset, (p.pending.get(r.offset) ?? 0) + writes);
+  }
+
+  /**
+   * One write of a record is durable.
+   * @param r - the record
+   */
+  written(r: TrackedRecord): void {
+    const p = this.#partitions.get(r.key);
+    const left = p?.pending.get(r.offset);
+    if (p === undefined || left === undefined) return;
+    if (left <= 1) p.pending.delete(r.offset);
+    else p.pending.set(r.offset, left - 1);
+  }
+
+  /**
+   * The record enters the windows with this event time (call it after the watermark operator, in
+   * stream order, so the tracker's watermark is the one the window operator sees).
+   * @param r - the record
+   * @param symbol - its symbol
+   * @param ts - its event time
+   * @returns false when the window operator will treat it as late (it then holds nothing)
+   */
+  feed(r: TrackedRecord, symbol: string, ts: number): boolean {
+    if (floorTo(ts, this.#fine) + this.#fine + this.#lateness <= this.#wm || Number.isNaN(ts)) return false;
+    const start = floorTo(ts, this.#coarse);
+    const wkey = `${symbol}|${start}`;
+    let w = this.#windows.get(wkey);
+    if (w === undefined) {
+      w = { end: start + this.#coarse, firsts: new Map(), outstanding: 0, coarseWritten: false };
+      this.#windows.set(wkey, w);
+    }
+    const first = w.firsts.get(r.key);
+    if (first === undefined || r.offset < first) w.firsts.set(r.key, r.offset);
+    return true;
+  }
+
+  /**
+   * The watermark advanced (the same values the window operator receives).
+   * @param wm - the new watermark (event time)
+   */
+  advance(wm: number): void {
+    if (wm > this.#wm) this.#wm = wm;
+  }
+
+  /**
+   * A bar (fine or coarse) was emitted towards the store.
+   * @param bar - its symbol and window start
+   */
+  barEmitted(bar: { symbol: string; start: number }): void {
+    const w = this.#windowOf(bar);
+    if (w) w.outstanding++;
+  }
+
+  /**
+   * A bar was written durably.
+   * @param bar - its symbol, start and end (a bar as long as the coarse window marks that window's bar as written)
+   */
+  barWritten(bar: { symbol: string; start: number; end: number }): void {
+    const w = this.#windowOf(bar);
+    if (!w) return;
+    if (w.outstanding > 0) w.outstanding--;
+    if (bar.end - bar.start === this.#coarse) w.coarseWritten = true;
+  }
+
+  #windowOf(bar: { symbol: string; start: number }): CoarseWindow | undefined {
+    return this.#windows.get(`${bar.symbol}|${floorTo(bar.start, this.#coarse)}`);
+  }
+
+  #done(w: CoarseWindow): boolean {
+    return this.#wm >= w.end + this.#lateness && w.coarseWritten && w.outstanding === 0;
+  }
+
+  /**
+   * The safe commit point of every partition seen, releasing finished windows on the way.
+   * @returns one {@link CommitPoint} per partition
+   */
+  commitPoints(): CommitPoint[] {
+    // closedThrough per partition: below the end of every unfinished window holding it, and never
+    // beyond the watermark (minus lateness).
+    const ceiling = this.#wm - this.#lateness;
+    const ct = new Map<string, number>();
+    for (const key of this.#partitions.keys()) ct.set(key, ceiling);
+    for (const w of this.#windows.values()) {
+      if (this.#done(w)) continue;
+      for (const key of w.firsts.keys()) {
+        const c = ct.get(key);
+        if (c !== undefined && w.end - 1 < c) ct.set(key, w.end - 1);
+      }
+    }
+    for (const [key, c] of ct) {
+      const p = this.#partitions.get(key)!;
+      if (c > p.closedThrough) p.closedThrough = c;
+    }
+    // Release finished windows that every partition they hold has closed through.
+    const first = new Map<string, number>();
+    for (const [wkey, w] of this.#windows) {
+      if (this.#done(w) && [...w.firsts.keys()].every((k) => w.end <= (this.#partitions.get(k)?.closedThrough ?? Number.NEGATIVE_INFINITY))) {
+        this.#windows.delete(wkey);
+        continue;
+      }
+      for (const [key, off] of w.firsts) if (off < (first.get(key) ?? Number.POSITIVE_INFINITY)) first.set(key, off);
+    }
+    const out: CommitPoint[] = [];
+    for (const [key, p] of this.#partitions) {
+      let offset = p.highest + 1;
+      for (const o of p.pending.keys()) {
+        offset = o;
+        break;
+      }
+      const held = first.get(key);
+      if (held !== undefined && held < offset) offset = held;
+      out.push({ topic: p.topic, partition: p.partition, offset, closedThrough: p.closedThrough });
+    }
+    return out;
+  }
+
+  /**
+   * Forgets a partition (after a rebalance took it away). Its windows stop holding it.
+   * @param topic - topic
+   * @param partition - partition
+   */
+  release(topic: string, partition: number): void {
+    const key = `${topic}|${partition}`;
+    this.#partitions.delete(key);
+    for (const w of this.#windows.values()) w.firsts.delete(key);
+  }
+
+  /** Counts for metrics and tests. */
+  stats(): { partitions: number; openWindows: number; pendingRecords: number } {
+    let pendingRecords = 0;
+    for (const p of this.#partitions.values()) pendingRecords += p.pending.size;
+    return { partitions: this.#partitions.size, openWindows: this.#windows.size, pendingRecords };
+  }
+}

@@ -1,0 +1,40 @@
+import type { Trade } from '@tickflow/core';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { type PartitionedTrade, partitionWatermark } from './partitionWatermark.js';
+
+const t = (ts: number): Trade => ({ symbol: 'S', price: 1, size: 1, ts });
+const pt = (part: string, ts: number): PartitionedTrade => ({ part, trade: t(ts) });
+
+describe('partitionWatermark', () => {
+  it('holds the watermark at the slowest active partition and flushes on completion', () => {
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold, expectObservable, expectSubscriptions }) => {
+      // p1 arrives behind p0 and holds the watermark back: c (p1 at 5000) does not move it past p0's 900.
+      const src = cold('a 9ms b 9ms c 9ms |', { a: pt('p0', 1000), b: pt('p1', 200), c: pt('p1', 5000) });
+      expectObservable(src.pipe(partitionWatermark({ maxOutOfOrdernessMs: 100 }))).toBe('(ax) 6ms b 9ms c 9ms (z|)', {
+        a: { kind: 'record', value: t(1000) },
+        x: { kind: 'watermark', ts: 900 },
+        b: { kind: 'record', value: t(200) },
+        c: { kind: 'record', value: t(5000) },
+        z: { kind: 'watermark', ts: Number.POSITIVE_INFINITY },
+      });
+      expectSubscriptions(src.subscriptions).toBe('^ 29ms !');
+    });
+  });
+
+  it('stops waiting for an idle partition', () => {
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ hot, expectObservable }) => {
+      const src = hot('a 9ms b 34ms c', { a: pt('p0', 1000), b: pt('p1', 5000), c: pt('p1', 6000) });
+      const out = src.pipe(partitionWatermark({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 20 }));
+      // p0 (silent since 0) is idle at the 20 ms check: the watermark follows p1; c moves it on.
+      expectObservable(out, '^ 50ms !').toBe('(ax) 6ms b 9ms y 24ms (cz)', {
+        a: { kind: 'record', value: t(1000) },
+        x: { kind: 'watermark', ts: 1000 },
+        b: { kind: 'record', value: t(5000) },
+        y: { kind: 'watermark', ts: 5000 },
+        c: { kind: 'record', value: t(6000) },
+        z: { kind: 'watermark', ts: 6000 },
+      });
+    });
+  });
+});
