@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/yahoo.bench.ts
  *   YAHOO_BENCH_CYCLES=5 YAHOO_BENCH_SYMBOLS=5000 npx tsx bench/yahoo.bench.ts
+ *   YAHOO_BENCH_RETRY_AFTER=1 npx tsx bench/yahoo.bench.ts   # 429s carry Retry-After (whole seconds)
  *
  * Ours: `yahooQuotes` (adaptive rate, 99 symbols per request). Reported per cycle: duration vs the
  * rate-limit floor and requests vs the minimum (ceil(symbols / 99) = 51).
@@ -27,6 +28,7 @@ const RATE = 8;
 const BURST = 8;
 const LATENCY: [number, number] = [100, 300];
 const INTERVAL_MS = 8_000;
+const RETRY_AFTER = process.env.YAHOO_BENCH_RETRY_AFTER === '1';
 
 const file = fileURLToPath(new URL('../packages/sources/test/fixtures/yahoo/symbols-5000.txt', import.meta.url));
 const all = readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -39,7 +41,7 @@ const coldFloorS = floorS + (2 * LATENCY[0]) / 1000;
 const fake = (cookieDomain?: string) =>
   createFakeYahooServer({
     universe: known,
-    rateLimit: { requestsPerSecond: RATE, burst: BURST },
+    rateLimit: { requestsPerSecond: RATE, burst: BURST, retryAfter: RETRY_AFTER },
     latencyMs: LATENCY,
     ...(cookieDomain ? { cookieDomain } : {}),
   });
@@ -103,7 +105,7 @@ async function peer(): Promise<{ seconds: number; requests: number; rateLimited:
 }
 
 const f = (n: number, d = 2) => n.toFixed(d);
-console.log(`Yahoo poller: ${symbols.length} symbols (${known.length} known), fake server ${RATE} req/s (burst ${BURST}), latency ${LATENCY[0]}–${LATENCY[1]} ms`);
+console.log(`Yahoo poller: ${symbols.length} symbols (${known.length} known), fake server ${RATE} req/s (burst ${BURST}${RETRY_AFTER ? ', Retry-After' : ''}), latency ${LATENCY[0]}–${LATENCY[1]} ms`);
 console.log(`minimum requests ${minRequests}; floor ${f(floorS)} s warm, ${f(coldFloorS)} s cold (incl. cookie + crumb)`);
 
 const o = await ours();

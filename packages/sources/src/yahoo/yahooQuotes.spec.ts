@@ -257,7 +257,7 @@ describe('yahooQuotes against the fake Yahoo server', () => {
     const sub = yahooQuotes({ symbols: KNOWN.slice(0, 500), baseUrl: server.url, intervalMs: 10 }).subscribe();
     await new Promise((r) => setTimeout(r, 60));
     sub.unsubscribe();
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 100));
     const after = server.stats.quoteRequests;
     await new Promise((r) => setTimeout(r, 150));
     expect(server.stats.quoteRequests).toBe(after);
