@@ -162,10 +162,16 @@ describe('cassandraSink while Cassandra restarts', () => {
 
       let inFlight = 0;
       let maxInFlight = 0;
+      let batches = 0;
       const counting: CassandraClient = {
         execute: (q, p, o) => {
           maxInFlight = Math.max(maxInFlight, ++inFlight);
           return client.execute(q, p as unknown[], o).finally(() => inFlight--);
+        },
+        batch: (queries, o) => {
+          maxInFlight = Math.max(maxInFlight, ++inFlight);
+          batches++;
+          return client.batch(queries, o).finally(() => inFlight--);
         },
       };
       const inst = memoryInstrumentation();
@@ -230,6 +236,7 @@ describe('cassandraSink while Cassandra restarts', () => {
       expect(inst.total('cassandra_write_retries_total')).toBeGreaterThan(0);
       expect(acks.map((a) => a.record)).toEqual(trades);
       expect(maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
+      expect(batches).toBeGreaterThan(0); // the backlog after the restart went out as single-partition batches
       expect(maxBuffered).toBeLessThanOrEqual(WINDOW);
       expect(maxHeap - heapBefore).toBeLessThan(200 * 2 ** 20);
       const symbols = [...new Set(trades.map((t) => t.symbol))];

@@ -39,7 +39,7 @@ interface PartitionQueue<T> {
 }
 
 /**
- * Writes each record as one row to Cassandra and emits an {@link Ack} once the row is written
+ * Writes each record as one row to Cassandra and emits an `Ack` once the row is written
  * (the coordinator answered at the statement's consistency). Acks come out in input order, so the
  * records before an ack are durable too — what a Kafka consumer needs to commit offsets.
  *

@@ -34,7 +34,7 @@ const toMs = (v: unknown) => (v instanceof Date ? v.getTime() : Number(v));
 /**
  * Reads a symbol's Gold bars with window start in `[from, to)`, oldest first, paging through the
  * driver partition by partition (a partition is one UTC month of 5m bars or one UTC year of 1h
- * bars). The bars have exactly the {@link Bar} fields, as the sink wrote them; a restated bar
+ * bars). The bars have exactly the `Bar` fields, as the sink wrote them; a restated bar
  * appears once, in its latest version.
  *
  * @param client - a connected cassandra-driver `Client`
