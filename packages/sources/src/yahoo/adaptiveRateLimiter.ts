@@ -1,6 +1,14 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 
-/** Settings of the adaptive (AIMD) request-rate limiter. */
+/**
+ * Settings of the adaptive (AIMD) request-rate limiter of `yahooQuotes`.
+ *
+ * @example
+ * ```ts
+ * import type { AdaptiveRateOptions } from '@tickflow/sources/yahoo';
+ * const gentle: AdaptiveRateOptions = { initialRate: 2, maxRate: 5, increasePerSecond: 0.1 };
+ * ```
+ */
 export interface AdaptiveRateOptions {
   /** Requests per second to start at (default 10: fast, then adapt). */
   initialRate?: number;

@@ -1,6 +1,14 @@
 import type { SchedulerLike } from 'rxjs';
 
-/** Circuit-breaker settings of `yahooQuotes`. */
+/**
+ * Circuit-breaker settings of `yahooQuotes`.
+ *
+ * @example
+ * ```ts
+ * import type { CircuitBreakerOptions } from '@tickflow/sources/yahoo';
+ * const breaker: CircuitBreakerOptions = { failureThreshold: 10, halfOpenAfterMs: 60_000 };
+ * ```
+ */
 export interface CircuitBreakerOptions {
   /** Consecutive failed requests (5xx, network, unusable answers) that open the circuit (default 5). */
   failureThreshold?: number;

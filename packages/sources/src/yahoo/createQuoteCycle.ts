@@ -7,7 +7,16 @@ import { type BatchRequestContext, requestQuoteBatch } from './requestQuoteBatch
 import type { YahooMetrics } from './yahooMetrics.js';
 import type { YahooSession } from './yahooSession.js';
 
-/** The numbers of one polling cycle, given to `onCycle`. */
+/**
+ * The numbers of one polling cycle, given to `onCycle`.
+ *
+ * @example
+ * ```ts
+ * import { yahooQuotes, type YahooCycleSummary } from '@tickflow/sources/yahoo';
+ * const log = (s: YahooCycleSummary) => console.log(`cycle ${s.cycle}: ${s.quotes} quotes, ${s.requests} requests, ${s.durationMs} ms`);
+ * yahooQuotes({ symbols: ['AAPL'], onCycle: log }).subscribe();
+ * ```
+ */
 export interface YahooCycleSummary {
   /** 1-based cycle number. */
   cycle: number;

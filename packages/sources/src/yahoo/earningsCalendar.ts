@@ -2,7 +2,15 @@ import { ConfigurationError, nextMarketOpen, type Quote } from '@tickflow/core';
 import { asyncScheduler, type Observable, Observable as Obs, type SchedulerLike, type Subscription } from 'rxjs';
 import { type YahooQuotesOptions, yahooQuotes } from './yahooQuotes.js';
 
-/** One symbol reporting earnings within the calendar's horizon. */
+/**
+ * One symbol reporting earnings within the calendar's horizon.
+ *
+ * @example
+ * ```ts
+ * import type { EarningsEntry } from '@tickflow/sources/yahoo';
+ * const show = (e: EarningsEntry) => `${e.symbol} ${new Date(e.date).toISOString()}${e.estimated ? ' (estimated)' : ''}`;
+ * ```
+ */
 export interface EarningsEntry {
   /** The symbol. */
   symbol: string;
@@ -16,7 +24,15 @@ export interface EarningsEntry {
   asOfQuote: number;
 }
 
-/** One emission of {@link earningsCalendar}. */
+/**
+ * One emission of {@link earningsCalendar}.
+ *
+ * @example
+ * ```ts
+ * import type { EarningsCalendar } from '@tickflow/sources/yahoo';
+ * const symbolsOf = (cal: EarningsCalendar) => cal.entries.map((e) => e.symbol);
+ * ```
+ */
 export interface EarningsCalendar {
   /** Scheduler time it was computed, epoch ms. */
   asOf: number;
@@ -31,6 +47,13 @@ export interface EarningsCalendar {
 /**
  * Options of {@link earningsCalendar}: either `quotes` (a quote stream you already have), or the
  * `yahooQuotes` options (`symbols`, `baseUrl`, …) for a poller of its own.
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import type { EarningsCalendarOptions } from '@tickflow/sources/yahoo';
+ * const options: EarningsCalendarOptions = { symbols: ['AAPL', 'NVDA'], refresh: new Subject<void>(), horizonMs: 7 * 86_400_000 };
+ * ```
  */
 export interface EarningsCalendarOptions extends Partial<Omit<YahooQuotesOptions, 'scheduler'>> {
   /** The quotes to read earnings fields from, e.g. `yahooQuotes({...}).pipe(share())`. */

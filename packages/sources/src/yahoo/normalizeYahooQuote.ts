@@ -1,6 +1,15 @@
 import { describeZodError, type Quote, QuoteSchema } from '@tickflow/core';
 
-/** The result of {@link normalizeYahooQuote}: a valid quote, or why the entry cannot be one. */
+/**
+ * The result of {@link normalizeYahooQuote}: a valid quote, or why the entry cannot be one.
+ *
+ * @example
+ * ```ts
+ * import { normalizeYahooQuote, type NormalizeYahooQuoteResult } from '@tickflow/sources/yahoo';
+ * const r: NormalizeYahooQuoteResult = normalizeYahooQuote({ symbol: 'BRKS', quoteType: 'NONE' });
+ * if (!r.ok) console.warn(r.reason); // 'price: Yahoo field regularMarketPrice is missing (quoteType NONE)'
+ * ```
+ */
 export type NormalizeYahooQuoteResult =
   | { ok: true; quote: Quote }
   | { ok: false; reason: string; field: string; symbol: string | undefined };

@@ -18,7 +18,22 @@ export type { YahooCycleSummary } from './createQuoteCycle.js';
 export type { AdaptiveRateOptions } from './adaptiveRateLimiter.js';
 export type { CircuitBreakerOptions } from './circuitBreaker.js';
 
-/** Options of {@link yahooQuotes}. */
+/**
+ * Options of {@link yahooQuotes}.
+ *
+ * @example
+ * ```ts
+ * import type { YahooQuotesOptions } from '@tickflow/sources/yahoo';
+ * const options: YahooQuotesOptions = {
+ *   symbols: ['AAPL', 'MSFT'],
+ *   intervalMs: 10_000,
+ *   concurrency: 4,
+ *   retry: { maxAttempts: 3 },
+ *   rateLimit: { initialRate: 5 },
+ *   circuitBreaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
+ * };
+ * ```
+ */
 export interface YahooQuotesOptions {
   /** Yahoo symbols to poll (`AAPL`, `BRK-B`, `EURUSD=X`, `^GSPC`). Duplicates are polled once. */
   symbols: readonly string[];

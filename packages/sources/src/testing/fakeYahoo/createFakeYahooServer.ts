@@ -5,10 +5,26 @@ import { buildFakeQuote } from './buildFakeQuote.js';
 import { consentPage } from './consentPage.js';
 import { tokenBucket } from './tokenBucket.js';
 
-/** Which endpoint a fault or rate limit applies to. */
+/**
+ * Which endpoint a fault or rate limit applies to.
+ *
+ * @example
+ * ```ts
+ * import type { FakeYahooEndpoint } from '@tickflow/sources/testing';
+ * const endpoint: FakeYahooEndpoint = 'crumb';
+ * ```
+ */
 export type FakeYahooEndpoint = 'quote' | 'crumb' | 'cookie';
 
-/** A fault queued with {@link FakeYahooServer.failNext}. */
+/**
+ * A fault queued with {@link FakeYahooServer.failNext}.
+ *
+ * @example
+ * ```ts
+ * import type { FakeYahooFault } from '@tickflow/sources/testing';
+ * const crumb429: FakeYahooFault = { endpoint: 'crumb', status: 429, retryAfterSeconds: 1 };
+ * ```
+ */
 export interface FakeYahooFault {
   /** Endpoint to fail (default `'quote'`). */
   endpoint?: FakeYahooEndpoint;
@@ -24,7 +40,15 @@ export interface FakeYahooFault {
   reset?: boolean;
 }
 
-/** Options of {@link createFakeYahooServer}. */
+/**
+ * Options of {@link createFakeYahooServer}.
+ *
+ * @example
+ * ```ts
+ * import type { FakeYahooServerOptions } from '@tickflow/sources/testing';
+ * const options: FakeYahooServerOptions = { universe: ['AAPL'], rateLimit: { requestsPerSecond: 8 }, latencyMs: [100, 300], consent: true };
+ * ```
+ */
 export interface FakeYahooServerOptions {
   /** Port to listen on (default 0: a free one). */
   port?: number;
@@ -67,7 +91,15 @@ export interface FakeYahooServerOptions {
   now?: () => number;
 }
 
-/** Counters kept by the fake server. */
+/**
+ * Counters kept by the fake server.
+ *
+ * @example
+ * ```ts
+ * import type { FakeYahooStats } from '@tickflow/sources/testing';
+ * const wasted = (s: FakeYahooStats) => s.quoteRequests - s.quoteOk;
+ * ```
+ */
 export interface FakeYahooStats {
   /** Quote requests received (all outcomes). */
   quoteRequests: number;
@@ -97,7 +129,17 @@ export interface FakeYahooStats {
   maxConcurrent: number;
 }
 
-/** A running fake Yahoo Finance server. */
+/**
+ * A running fake Yahoo Finance server.
+ *
+ * @example
+ * ```ts
+ * import { createFakeYahooServer, type FakeYahooServer } from '@tickflow/sources/testing';
+ * const server: FakeYahooServer = await createFakeYahooServer();
+ * server.failNext(2, { status: 503 });
+ * await server.close();
+ * ```
+ */
 export interface FakeYahooServer {
   /** Base URL (`http://127.0.0.1:PORT`), to pass as `baseUrl`. */
   readonly url: string;
