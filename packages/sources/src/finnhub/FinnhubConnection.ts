@@ -111,16 +111,19 @@ export class FinnhubConnection {
       o.instrumentation.log('info', 'finnhub_connected', { endpoint: o.endpoint, key: o.index, symbols: this.symbols.size });
       for (const symbol of this.symbols) this.send({ type: 'subscribe', symbol });
     };
-    ws.onmessage = (event: { data: unknown }) => {
+    const onData = (data: unknown) => {
       if (this.socket !== ws) return;
       this.lastMessageAt = o.scheduler.now();
       if (!this.healthy) {
         this.healthy = true;
         this.failures = 0;
       }
-      const data = event.data;
       o.onText(typeof data === 'string' ? data : toText(data), this);
     };
+    const emitter = ws as unknown as { on?: (event: 'message', listener: (data: unknown) => void) => void };
+    // the `ws` package's own emitter skips a MessageEvent per frame; other implementations use onmessage
+    if (typeof emitter.on === 'function') emitter.on('message', onData);
+    else ws.onmessage = (event: { data: unknown }) => onData(event.data);
     ws.onerror = (event: { message?: unknown; error?: unknown }) => {
       if (this.socket !== ws) return;
       const err = event.error instanceof Error ? event.error.message : typeof event.message === 'string' ? event.message : 'WebSocket error';

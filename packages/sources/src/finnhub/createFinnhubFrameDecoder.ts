@@ -1,11 +1,13 @@
 import type { Trade } from '@tickflow/core';
-import type { OccurrenceCounter } from './normaliseFinnhubTrade.js';
+import { createOccurrenceCounter } from './createOccurrenceCounter.js';
 import { type FinnhubFrame, parseFinnhubFrame } from './parseFinnhubFrame.js';
 
 /** Options of {@link createFinnhubFrameDecoder}. */
 export interface FinnhubFrameDecoderOptions {
-  /** How many recent trade frames are remembered (kept in two generations of this size). Default 256. */
-  windowFrames?: number;
+  /** How many recent trade frames are compared with each new one to spot redeliveries. Default 32. */
+  recentFrames?: number;
+  /** Per symbol, how many recent timestamps keep their occurrence counts. Default 8. */
+  timestampsPerSymbol?: number;
 }
 
 /** A stateful frame decoder: `(text, receivedAt) => FinnhubFrame`; `redelivery` marks an exact repeat. */
@@ -15,14 +17,14 @@ export type FinnhubFrameDecoder = (text: string, receivedAt: number) => FinnhubF
  * A Finnhub frame decoder that gives every trade an id stable under redelivery and distinct for
  * distinct prints, across frames (the scheme of docs/adr/0020-finnhub-trade-ids.md):
  *
- * - a frame whose text equals a recently seen trade frame is a redelivery: it yields the very same
- *   trades and ids again (new `receivedAt`, `redelivery: true`), so `dedupe` drops them;
+ * - a frame whose text equals one of the last `recentFrames` trade frames is a redelivery: it yields
+ *   the very same trades and ids again (new `receivedAt`, `redelivery: true`), so `dedupe` drops them;
  * - otherwise each trade's id is `s|t|p|v|n` where `n` counts earlier prints with the same
- *   `s, t, p, v` over the recent frames, so identical prints split over two frames stay distinct.
+ *   `s, t, p, v` on this stream, so identical prints split over two frames stay distinct.
  *
- * Memory is bounded: two generations of `windowFrames` frames each.
+ * Memory is bounded: `recentFrames` frames plus `timestampsPerSymbol` small groups per symbol.
  *
- * @param options - window size
+ * @param options - window sizes
  * @returns the decoder; use one per stream
  * @example
  * ```ts
@@ -34,38 +36,30 @@ export type FinnhubFrameDecoder = (text: string, receivedAt: number) => FinnhubF
  * ```
  */
 export function createFinnhubFrameDecoder(options: FinnhubFrameDecoderOptions = {}): FinnhubFrameDecoder {
-  const window = Math.max(1, options.windowFrames ?? 256);
-  let cur = new Map<string, number>();
-  let prev = new Map<string, number>();
-  let curFrames = new Map<string, Trade[]>();
-  let prevFrames = new Map<string, Trade[]>();
-  let count = 0;
-  const seen: OccurrenceCounter = {
-    get(key) {
-      const v = cur.get(key);
-      return v !== undefined ? v : prev.get(key);
-    },
-    set(key, n) {
-      cur.set(key, n);
-    },
-  };
+  const k = Math.max(1, options.recentFrames ?? 32);
+  const counter = createOccurrenceCounter(Math.max(1, options.timestampsPerSymbol ?? 8));
+  const texts: string[] = [];
+  const trades: Trade[][] = [];
+  let next = 0;
   return (text, receivedAt) => {
-    const cached = curFrames.get(text) ?? prevFrames.get(text);
-    if (cached !== undefined) {
-      const trades = new Array<Trade>(cached.length);
-      for (let i = 0; i < cached.length; i++) trades[i] = { ...(cached[i] as Trade), receivedAt };
-      return { type: 'trade', trades, rejected: undefined, redelivery: true };
-    }
-    const frame = parseFinnhubFrame(text, receivedAt, seen);
-    if (frame.type === 'trade' && frame.trades.length > 0) {
-      curFrames.set(text, frame.trades);
-      if (++count >= window) {
-        prev = cur;
-        cur = new Map();
-        prevFrames = curFrames;
-        curFrames = new Map();
-        count = 0;
+    const len = text.length;
+    const mid = len >> 1;
+    const probe = text.charCodeAt(mid);
+    for (let i = 0; i < texts.length; i++) {
+      const t = texts[i] as string;
+      // length and a middle character rule out nearly every other frame before a full comparison
+      if (t.length === len && t.charCodeAt(mid) === probe && t === text) {
+        const cached = trades[i] as Trade[];
+        const copy = new Array<Trade>(cached.length);
+        for (let j = 0; j < cached.length; j++) copy[j] = { ...(cached[j] as Trade), receivedAt };
+        return { type: 'trade', trades: copy, rejected: undefined, redelivery: true };
       }
+    }
+    const frame = parseFinnhubFrame(text, receivedAt, counter);
+    if (frame.type === 'trade' && frame.trades.length > 0) {
+      texts[next] = text;
+      trades[next] = frame.trades;
+      next = (next + 1) % k;
     }
     return frame;
   };

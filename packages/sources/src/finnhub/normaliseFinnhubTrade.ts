@@ -1,9 +1,11 @@
 import type { Trade } from '@tickflow/core';
 
-/** Occurrence counts by content key (`s|t|p|v`); a `Map<string, number>` is one. */
+/**
+ * Counts prints with identical `s, t, p, v`: `next` returns how many were seen before (0 for the
+ * first) and records this one. Use one per frame, or one per stream to count across frames.
+ */
 export interface OccurrenceCounter {
-  get(key: string): number | undefined;
-  set(key: string, count: number): unknown;
+  next(symbol: string, t: number, p: number, v: number): number;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface OccurrenceCounter {
  *
  * Only the shape is checked here (`s` a non-empty string, `p`/`t`/`v` finite numbers); business
  * rules such as `size > 0` are left to the `validate` operator, so `v = 0` price updates pass.
- * `c` becomes `conditions` when it is an array (its entries as strings); `null` or missing `c`
+ * `c` becomes `conditions` when it is an array (the parsed array itself when it holds only strings, so pass a fresh object); `null` or missing `c`
  * leaves `conditions` out.
  *
  * The `id` is `s|t|p|v|n`, where `n` counts earlier elements of the same frame with the same
@@ -22,7 +24,7 @@ export interface OccurrenceCounter {
  *
  * @param raw - one element of `data`
  * @param receivedAt - wall-clock ms when the frame arrived
- * @param seen - occurrence counts by `s|t|p|v`, e.g. a `Map` per frame (omit for a frame of one trade)
+ * @param seen - the occurrence counter (one per frame, or per stream); omit for a lone trade
  * @returns the trade, or a string reason (`field: what is wrong`) when the element is malformed
  * @example
  * ```ts
@@ -42,23 +44,20 @@ export function normaliseFinnhubTrade(raw: unknown, receivedAt: number, seen?: O
   if (typeof p !== 'number' || !Number.isFinite(p)) return `p: price must be a finite number, got ${describe(p)}`;
   if (typeof t !== 'number' || !Number.isFinite(t)) return `t: timestamp must be a finite number of epoch ms, got ${describe(t)}`;
   if (typeof v !== 'number' || !Number.isFinite(v)) return `v: volume must be a finite number, got ${describe(v)}`;
-  const key = s + '|' + t + '|' + p + '|' + v;
-  let n = 0;
-  if (seen !== undefined) {
-    const prev = seen.get(key);
-    n = prev === undefined ? 0 : prev;
-    seen.set(key, n + 1);
-  }
+  const n = seen === undefined ? 0 : seen.next(s, t, p, v);
+  const id = s + '|' + t + '|' + p + '|' + v + '|' + n;
   const c = r.c;
   if (Array.isArray(c)) {
-    const conditions = new Array<string>(c.length);
+    let conditions: string[] = c;
     for (let i = 0; i < c.length; i++) {
-      const x = c[i];
-      conditions[i] = typeof x === 'string' ? x : String(x);
+      if (typeof c[i] !== 'string') {
+        conditions = c.map(String);
+        break;
+      }
     }
-    return { symbol: s, price: p, size: v, ts: t, id: key + '|' + n, conditions, source: 'finnhub', receivedAt };
+    return { symbol: s, price: p, size: v, ts: t, id, conditions, source: 'finnhub', receivedAt };
   }
-  return { symbol: s, price: p, size: v, ts: t, id: key + '|' + n, source: 'finnhub', receivedAt };
+  return { symbol: s, price: p, size: v, ts: t, id, source: 'finnhub', receivedAt };
 }
 
 function describe(x: unknown): string {

@@ -126,14 +126,22 @@ describe('createFinnhubFrameDecoder', () => {
     expect(b.redelivery).toBeUndefined();
   });
 
-  it('forgets frames older than two windows (bounded memory)', () => {
-    const decode = createFinnhubFrameDecoder({ windowFrames: 2 });
+  it('forgets old frames and old timestamps (bounded memory)', () => {
+    const decode = createFinnhubFrameDecoder({ recentFrames: 2, timestampsPerSymbol: 2 });
     const first = frame({ s: 'A', p: 1, t: 1, v: 1 });
     decode(first, 0);
-    for (let i = 0; i < 4; i++) decode(frame({ s: 'X', p: 1, t: i, v: 1 }), 0);
+    for (let i = 2; i < 5; i++) decode(frame({ s: 'A', p: 1, t: i, v: 1 }), 0);
     const again = decode(first, 0);
     if (again.type !== 'trade') throw new Error('expected trades');
     expect(again.redelivery).toBeUndefined();
     expect(again.trades[0]?.id).toBe('A|1|1|1|0');
+  });
+
+  it('counts a late identical print of a recent timestamp', () => {
+    const decode = createFinnhubFrameDecoder();
+    decode(frame({ s: 'A', p: 1, t: 1, v: 1 }, { s: 'A', p: 2, t: 2, v: 1 }), 0);
+    const late = decode(frame({ s: 'A', p: 1, t: 1, v: 1 }), 0);
+    if (late.type !== 'trade') throw new Error('expected trades');
+    expect(late.trades[0]?.id).toBe('A|1|1|1|1');
   });
 });

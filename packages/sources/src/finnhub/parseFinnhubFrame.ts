@@ -1,4 +1,5 @@
 import type { Trade } from '@tickflow/core';
+import { createOccurrenceCounter } from './createOccurrenceCounter.js';
 import { normaliseFinnhubTrade, type OccurrenceCounter } from './normaliseFinnhubTrade.js';
 
 /** A trade element of a frame that could not be normalised. */
@@ -32,7 +33,7 @@ const PING: FinnhubFrame = Object.freeze({ type: 'ping' }) as FinnhubFrame;
  *
  * @param text - the frame as received
  * @param receivedAt - wall-clock ms to stamp on the trades
- * @param seen - occurrence counts shared across frames (see `createFinnhubFrameDecoder`); default: a fresh map per frame
+ * @param seen - an occurrence counter shared across frames (see `createFinnhubFrameDecoder`); default: a fresh one per frame
  * @returns the frame's meaning
  * @example
  * ```ts
@@ -59,7 +60,7 @@ export function parseFinnhubFrame(text: string, receivedAt: number, seen?: Occur
     const n = data.length;
     const trades: Trade[] = [];
     let rejected: FinnhubRejectedTrade[] | undefined;
-    const counter = seen ?? (n > 1 ? new Map<string, number>() : undefined);
+    const counter = seen ?? (n > 1 ? createOccurrenceCounter(Number.POSITIVE_INFINITY) : undefined);
     for (let i = 0; i < n; i++) {
       const r = normaliseFinnhubTrade(data[i], receivedAt, counter);
       if (typeof r === 'string') (rejected ??= []).push({ index: i, reason: r });

@@ -1,4 +1,5 @@
 import type { Trade } from '@tickflow/core';
+import { createOccurrenceCounter } from '../finnhub/createOccurrenceCounter.js';
 import { normaliseFinnhubTrade } from '../finnhub/normaliseFinnhubTrade.js';
 
 /**
@@ -53,7 +54,7 @@ function ndjsonParser(ctx: ParserContext): ReplayLineParser {
     if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'line is not a JSON object';
     if (o.type === 'trade' && Array.isArray(o.data)) {
       // a recorded Finnhub frame: same ids as the live source would give
-      const seen = new Map<string, number>();
+      const seen = createOccurrenceCounter(Number.POSITIVE_INFINITY);
       const out: Trade[] = [];
       for (const raw of o.data) {
         const t = normaliseFinnhubTrade(raw, 0, seen);
