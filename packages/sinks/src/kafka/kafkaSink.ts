@@ -15,6 +15,14 @@ interface Entry<T> {
   meta: KafkaAckMeta;
 }
 
+/** A record waiting in a batch; encoded only when its batch is sent, so memory holds no encoded backlog. */
+interface Pending<T> {
+  record: T;
+  topic: string;
+  /** Already built (a dead-letter message routed before batching). */
+  entry?: Entry<T>;
+}
+
 /**
  * Writes each record to Kafka and emits an {@link Ack} only after the broker acknowledged it
  * (acks = all by default). Records are batched (`batchSize`, `lingerMs`), encoded synchronously
@@ -86,14 +94,16 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         ...(options.compression !== undefined ? { compression: options.compression } : {}),
       });
       let started: Promise<void> | undefined = start?.();
-      let current: Entry<T>[] = [];
-      const queue: Entry<T>[][] = [];
+      let current: Pending<T>[] = [];
+      const queue: Pending<T>[][] = [];
       const done = new Map<number, Entry<T>[]>();
       let nextSeq = 0;
       let nextEmit = 0;
       let inFlight = 0;
       let buffered = 0;
+      // Records held while the encoder gets ready for a topic; `waitingAt` is the next one to process.
       let waiting: [T, string][] | null = null;
+      let waitingAt = 0;
       let linger: Subscription | null = null;
       let upstreamDone = false;
       let closed = false;
@@ -128,8 +138,8 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         pump();
       };
 
-      const push = (entry: Entry<T>) => {
-        current.push(entry);
+      const push = (pending: Pending<T>) => {
+        current.push(pending);
         hold(1);
         if (closed) return;
         if (current.length >= batchSize) seal();
@@ -148,34 +158,49 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         return dead;
       };
 
-      const add = (record: T, topic: string) => {
-        let key: string | null = null;
-        let value: Buffer;
-        try {
-          key = keyOf(record) ?? null;
-          value = encoder.encode(record, topic);
-        } catch (error) {
-          const reason = (error as Error)?.message ?? String(error);
-          routeDead(record, deadLetter(record, topic, 'encode', reason), key);
-          return;
+      const add = (record: T, topic: string) => push({ record, topic });
+
+      /** Encodes a batch about to be sent; records that cannot be written become dead letters. */
+      const build = (batch: Pending<T>[]): Entry<T>[] => {
+        const out: Entry<T>[] = [];
+        for (const { record, topic, entry } of batch) {
+          if (entry) {
+            out.push(entry);
+            continue;
+          }
+          let key: string | null = null;
+          let value: Buffer;
+          try {
+            key = keyOf(record) ?? null;
+            value = encoder.encode(record, topic);
+          } catch (error) {
+            const reason = (error as Error)?.message ?? String(error);
+            const dead = deadEntry(record, deadLetter(record, topic, 'encode', reason), key);
+            if (dead) out.push(dead);
+            continue;
+          }
+          if (value.length > maxBytes) {
+            const reason = `encoded value is ${value.length} bytes, over maxMessageBytes ${maxBytes}`;
+            const dead = deadEntry(record, deadLetter(record, topic, 'too_large', reason), key);
+            if (dead) out.push(dead);
+            continue;
+          }
+          const headers = headersOf?.(record);
+          out.push({ record, message: headers ? { topic, key, value, headers } : { topic, key, value }, meta: { topic, key } });
         }
-        if (value.length > maxBytes) {
-          const reason = `encoded value is ${value.length} bytes, over maxMessageBytes ${maxBytes}`;
-          routeDead(record, deadLetter(record, topic, 'too_large', reason), key);
-          return;
-        }
-        const headers = headersOf?.(record);
-        push({ record, message: headers ? { topic, key, value, headers } : { topic, key, value }, meta: { topic, key } });
+        return out;
       };
 
-      const routeDead = (record: T, dead: KafkaDeadLetter, key: string | null) => {
+      /** The dead-letter entry for a record, or null when there is no DLQ topic (then it is acked at once). */
+      const deadEntry = (record: T, dead: KafkaDeadLetter, key: string | null): Entry<T> | null => {
         if (dlqTopic) {
           const message = deadLetterMessage(dlqTopic, dead, key, encoder.format, scheduler.now(), maxBytes);
-          push({ record, message, meta: { topic: dlqTopic, key, deadLetter: dead.reason } });
-        } else {
-          // No dead-letter topic: the record was reported (onInvalid, log, counter); ack it so upstream commits go on.
-          subscriber.next({ record, meta: { topic: dead.topic, key, deadLetter: dead.reason } });
+          return { record, message, meta: { topic: dlqTopic, key, deadLetter: dead.reason } };
         }
+        // No dead-letter topic: the record was reported (onInvalid, log, counter); ack it so upstream commits go on.
+        hold(-1);
+        subscriber.next({ record, meta: { topic: dead.topic, key, deadLetter: dead.reason } });
+        return null;
       };
 
       const accept = (record: T) => {
@@ -183,7 +208,12 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         try {
           topic = topicOf(record);
         } catch (error) {
-          routeDead(record, deadLetter(record, '', 'encode', `topic function threw: ${(error as Error)?.message ?? error}`), null);
+          hold(1);
+          const entry = deadEntry(record, deadLetter(record, '', 'encode', `topic function threw: ${(error as Error)?.message ?? error}`), null);
+          if (entry) {
+            hold(-1);
+            push({ record, topic: '', entry });
+          }
           return;
         }
         if (waiting) {
@@ -197,12 +227,13 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
           return;
         }
         waiting = [[record, topic]];
+        waitingAt = 0;
         hold(1);
         prepareThenDrain(p);
       };
 
       const prepareThenDrain = (p: Promise<void>) => {
-        const topic = waiting?.[0]?.[1] ?? '';
+        const topic = waiting?.[waitingAt]?.[1] ?? '';
         retryAsync((attempt) => (attempt === 1 ? p : (encoder.prepare(topic) ?? Promise.resolve())), {
           ...retryOpts,
           operation: `kafkaSink schema lookup for topic '${topic}'`,
@@ -210,14 +241,14 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
       };
 
       const drainWaiting = () => {
-        while (waiting && waiting.length > 0 && !closed) {
-          const [record, topic] = waiting[0] as [T, string];
+        while (waiting && waitingAt < waiting.length && !closed) {
+          const [record, topic] = waiting[waitingAt] as [T, string];
           const p = encoder.prepare(topic);
           if (p) {
             prepareThenDrain(p);
             return;
           }
-          waiting.shift();
+          waiting[waitingAt++] = undefined as never; // let it be collected
           hold(-1);
           add(record, topic);
         }
@@ -255,11 +286,11 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
 
       const pump = () => {
         while (!closed && inFlight < maxInFlight && queue.length > 0) {
-          const batch = queue.shift() as Entry<T>[];
+          const batch = build(queue.shift() as Pending<T>[]);
           const seq = nextSeq++;
           const t0 = scheduler.now();
           inFlight++;
-          deliver(batch).then((acked) => {
+          (batch.length > 0 ? deliver(batch) : Promise.resolve(batch)).then((acked) => {
             if (closed) return;
             inFlight--;
             m.batchLatency.observe(scheduler.now() - t0);
