@@ -49,10 +49,11 @@ const bronzeRow = (t: Trade) => [
   t.source,
   t.receivedAt,
   JSON.stringify(t),
+  String(Date.now() * 1000), // the write timestamp the sink binds too
 ];
 const QUERY =
   `INSERT INTO ${KEYSPACE}.trades_bronze (symbol, day, ts, id, price, size, conditions, source, received_at, raw) ` +
-  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
 
 async function raw(n: number, run: string): Promise<number> {
   const params = trades(n, run).map(bronzeRow);

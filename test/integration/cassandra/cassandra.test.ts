@@ -140,6 +140,17 @@ describe('cassandraSink round trip', () => {
     await write([restated], 'trades_gold_5m');
     expect(await readBars(client, { symbol: 'RESTATE', interval: '5m', from: start, to: start + 1, keyspace })).toEqual([restated]);
     expect(await ttlOf()).toBeGreaterThan(7_776_000 - 600); // the table default again, counted from the rewrite
+
+    // Revisions written back to back, 2-4 in one batch (concurrency 1): the last one wins. Values
+    // fall with each revision because Cassandra breaks write-time ties by the larger value.
+    const revisions = [1, 2, 3, 4].map((r) => ({ ...bar, close: 3 - r / 10, high: 3, revision: r }));
+    await write(revisions, 'trades_gold_5m', { concurrency: 1 });
+    const [{ revision: _r, ...last }] = revisions.slice(-1) as [(typeof revisions)[number]];
+    expect(await readBars(client, { symbol: 'RESTATE', interval: '5m', from: start, to: start + 1, keyspace })).toEqual([last]);
+    const rev = await client.execute(`SELECT revision FROM ${keyspace}.trades_gold_5m WHERE symbol = ? AND bucket = ? AND window_start = ?`, ['RESTATE', '2024-06', start], {
+      prepare: true,
+    });
+    expect(rev.rows[0]?.get('revision')).toBe(4);
   });
 });
 

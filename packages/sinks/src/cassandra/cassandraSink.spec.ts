@@ -70,9 +70,9 @@ describe('cassandraSink', () => {
     };
     await lastValueFrom(from([trade(1)]).pipe(cassandraSink({ client: spy, table: 'trades_silver' })));
     expect(calls[0]?.[0]).toBe(
-      'INSERT INTO market_data.trades_silver (symbol, day, ts, id, price, size, conditions, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO market_data.trades_silver (symbol, day, ts, id, price, size, conditions, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
     );
-    expect(calls[0]?.[1]).toEqual(['AAPL', '2024-01-02', T0 + 1, 't1', 101, 10, undefined, undefined, undefined]);
+    expect(calls[0]?.[1]).toEqual(['AAPL', '2024-01-02', T0 + 1, 't1', 101, 10, undefined, undefined, undefined, expect.stringMatching(/^\d{16}$/)]);
     expect(calls[0]?.[2]).toEqual({ prepare: true, isIdempotent: true });
   });
 
@@ -136,16 +136,16 @@ describe('cassandraSink', () => {
       return { rows: [] };
     });
     await lastValueFrom(from([trade(1)]).pipe(cassandraSink({ client, table: 'trades_bronze', ttlSeconds: 60 })));
-    expect(seen[0]?.[0]).toMatch(/^INSERT INTO market_data\.trades_bronze \(.*, raw\) VALUES \(.*\) USING TTL \?$/);
-    expect(seen[0]?.[1].at(-1)).toBe(60);
+    expect(seen[0]?.[0]).toMatch(/^INSERT INTO market_data\.trades_bronze \(.*, raw\) VALUES \(.*\) USING TTL \? AND TIMESTAMP \?$/);
+    expect(seen[0]?.[1].at(-2)).toBe(60);
     seen.length = 0;
     const ttl = (t: Trade) => (t.symbol === 'TTL' ? 5 : undefined);
     await lastValueFrom(from([trade(1), trade(2, { symbol: 'TTL' })]).pipe(cassandraSink({ client, table: 'trades_silver', ttlSeconds: ttl }), toArray()));
     expect(seen[0]?.[0]).not.toMatch(/TTL/);
-    expect(seen[0]?.[1]).toHaveLength(9);
-    expect(seen[1]?.[0]).toMatch(/USING TTL \?$/);
-    expect(seen[1]?.[1]).toHaveLength(10);
-    expect(seen[1]?.[1].at(-1)).toBe(5);
+    expect(seen[0]?.[1]).toHaveLength(10);
+    expect(seen[1]?.[0]).toMatch(/USING TTL \? AND TIMESTAMP \?$/);
+    expect(seen[1]?.[1]).toHaveLength(11);
+    expect(seen[1]?.[1].at(-2)).toBe(5);
   });
 
   it('rejects bad options up front', () => {
@@ -317,5 +317,25 @@ describe('cassandraSink', () => {
     seen.length = 0;
     await lastValueFrom(from(many).pipe(cassandraSink({ client: spy, table: { ...custom, partitionKey: (r) => r.symbol }, concurrency: 1, batchRows: 4 }), toArray()));
     expect(seen).toEqual(['execute', 'batch4', 'batch4', 'execute']); // a lone row goes as a plain statement
+  });
+
+  it('stamps each row with a strictly increasing write time taken on arrival, so a retried older version never wins', async () => {
+    const client = fakeClient(undefined, { batch: true });
+    const scheduler = new VirtualTimeScheduler();
+    const input = new Subject<Record<string, unknown>>();
+    input.pipe(cassandraSink({ client, table: 'trades_gold_5m', concurrency: 2, scheduler, retry: { jitter: 0 } })).subscribe();
+    const bar = { symbol: 'A', interval: '5m', start: 0, end: 300_000, open: 1, high: 1, low: 1, close: 1, volume: 1, count: 1, vwap: 1 };
+    input.next({ ...bar, revision: 0 });
+    input.next({ ...bar, close: 2, high: 2, revision: 1 });
+    const stampOf = (p: unknown[]) => BigInt(p.at(-1) as string);
+    const [first, second] = client.calls;
+    expect(stampOf(second?.params ?? [])).toBeGreaterThan(stampOf(first?.params ?? []));
+    first?.reject(noHost()); // revision 0 fails, revision 1 lands, then revision 0 is retried...
+    second?.resolve();
+    await tick();
+    scheduler.flush();
+    const retry = client.calls[2];
+    expect(retry?.params.at(-3)).toBe(0); // the retry is revision 0...
+    expect(retry?.params.at(-1)).toBe(first?.params.at(-1)); // ...with its original, older write time: Cassandra keeps revision 1
   });
 });

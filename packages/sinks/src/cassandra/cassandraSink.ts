@@ -114,18 +114,33 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
   else if (ttl !== undefined && typeof ttl !== 'function') {
     throw new ConfigurationError('ttlSeconds must be a number of seconds or a function of the record', { setting: 'ttlSeconds' });
   }
+  // Write timestamps (µs, as a decimal string: the driver encodes strings whatever its bigint mode),
+  // taken when the record arrives and strictly increasing, so the input order decides which
+  // version of a row wins even when an older one is retried later or shares a batch.
+  let lastMicros = 0;
+  const stamp = mapping.timestamped
+    ? (p: unknown[]) => {
+        lastMicros = Math.max(Math.floor(sched.now()) * 1000, lastMicros + 1);
+        p.push(String(lastMicros));
+        return p;
+      }
+    : (p: unknown[]) => p;
   const withTtl = mapping.queryWithTtl as string;
   const bind: (record: T) => [string, unknown[]] =
     ttl === undefined
-      ? (r) => [mapping.query, mapping.params(r)]
+      ? (r) => [mapping.query, stamp(mapping.params(r))]
       : typeof ttl === 'number'
-        ? (r) => [withTtl, [...mapping.params(r), ttl]]
+        ? (r) => {
+            const p = mapping.params(r);
+            p.push(ttl);
+            return [withTtl, stamp(p)];
+          }
         : (r) => {
             const p = mapping.params(r);
             const t = ttl(r);
-            if (t === undefined) return [mapping.query, p];
+            if (t === undefined) return [mapping.query, stamp(p)];
             p.push(checkTtl(t, r));
-            return [withTtl, p];
+            return [withTtl, stamp(p)];
           };
 
   const batchRows = typeof client.batch === 'function' && mapping.partitionKey ? (options.batchRows ?? 20) : 1;

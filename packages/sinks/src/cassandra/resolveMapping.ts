@@ -27,6 +27,7 @@ export function resolveMapping<T>(options: CassandraSinkOptions<T>, now: () => n
     name: table.name ?? 'custom',
     query: table.query,
     queryWithTtl: undefined,
+    timestamped: false,
     params: (r) => table.params(r),
     partitionKey: typeof pk === 'function' ? (r) => pk.call(table, r) : undefined,
   };

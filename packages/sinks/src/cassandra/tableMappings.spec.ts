@@ -9,8 +9,9 @@ describe('tableMapping', () => {
     const m = tableMapping<unknown>('md', 'trades_bronze', now);
     const rec = { symbol: 'AAPL', price: 1.5, size: 2, ts: T0, id: 'x', conditions: ['12'], source: 'finnhub', receivedAt: T0 + 5, extra: true };
     expect(m.query).toBe(
-      'INSERT INTO md.trades_bronze (symbol, day, ts, id, price, size, conditions, source, received_at, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO md.trades_bronze (symbol, day, ts, id, price, size, conditions, source, received_at, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
     );
+    expect(m.queryWithTtl).toBe(m.query.replace('USING TIMESTAMP ?', 'USING TTL ? AND TIMESTAMP ?'));
     expect(m.params(rec)).toEqual(['AAPL', '2024-01-31', T0, 'x', 1.5, 2, ['12'], 'finnhub', T0 + 5, JSON.stringify(rec)]);
     // Bronze is raw: a trade with a bad price is still stored (price left unset), Silver refuses it.
     expect(m.params({ symbol: 'A', ts: T0 + 1, price: 'oops', size: 1, id: 'y' })[4]).toBeUndefined();

@@ -12,8 +12,10 @@ export interface RowMapping<T> {
   name: string;
   /** INSERT without a TTL clause (the table default applies). */
   query: string;
-  /** The same INSERT with `USING TTL ?` as last bind marker, when TTL overrides are possible. */
+  /** The same INSERT with `USING TTL ?` bound after the row's values, when TTL overrides are possible. */
   queryWithTtl: string | undefined;
+  /** Whether both queries end with a `TIMESTAMP ?` marker for the write time (µs). */
+  timestamped: boolean;
   /** Bound values; throws a ValidationError when the record cannot be stored. */
   params(record: T): unknown[];
   /** Partition key of a row (same key = same partition), when known. */
@@ -40,9 +42,14 @@ const BAR_COLUMNS = [
   'updated_at',
 ];
 
+/**
+ * The INSERT without and with a TTL. Both bind the write timestamp last (`USING TIMESTAMP ?`): the
+ * sink stamps each row when it arrives, so retries and batches never let an older version of a
+ * row (a superseded bar revision) win over a newer one.
+ */
 function insert(keyspace: string, table: string, columns: string[]): [string, string] {
   const q = `INSERT INTO ${keyspace}.${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-  return [q, `${q} USING TTL ?`];
+  return [`${q} USING TIMESTAMP ?`, `${q} USING TTL ? AND TIMESTAMP ?`];
 }
 
 function fail(message: string, field: string, input: unknown): never {
@@ -70,6 +77,7 @@ function tradeMapping<T>(keyspace: string, table: 'trades_bronze' | 'trades_silv
     name: table,
     query,
     queryWithTtl,
+    timestamped: true,
     partitionKey: firstTwo,
     params(record) {
       if (!isObj(record)) fail(`${table} expects a trade object, got ${record === null ? 'null' : typeof record}`, 'record', record);
@@ -113,6 +121,7 @@ function barMapping<T>(keyspace: string, table: 'trades_gold_5m' | 'trades_gold_
     name: table,
     query,
     queryWithTtl,
+    timestamped: true,
     partitionKey: firstTwo,
     params(record) {
       if (!isObj(record)) fail(`${table} expects a bar object, got ${record === null ? 'null' : typeof record}`, 'record', record);
