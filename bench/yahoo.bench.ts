@@ -29,6 +29,8 @@ const BURST = 8;
 const LATENCY: [number, number] = [100, 300];
 const INTERVAL_MS = 8_000;
 const RETRY_AFTER = process.env.YAHOO_BENCH_RETRY_AFTER === '1';
+const INITIAL_RATE = process.env.YAHOO_BENCH_INITIAL_RATE ? Number(process.env.YAHOO_BENCH_INITIAL_RATE) : undefined;
+const SKIP_PEER = process.env.YAHOO_BENCH_SKIP_PEER === '1';
 
 const file = fileURLToPath(new URL('../packages/sources/test/fixtures/yahoo/symbols-5000.txt', import.meta.url));
 const all = readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -56,6 +58,7 @@ async function ours(): Promise<{ cycles: YahooCycleSummary[]; server: FakeYahooS
       baseUrl: server.url,
       intervalMs: INTERVAL_MS,
       instrumentation: inst,
+      ...(INITIAL_RATE ? { rateLimit: { initialRate: INITIAL_RATE } } : {}),
       onCycle: (s) => {
         cycles.push(s);
         if (s.cycle >= CYCLES) {
@@ -123,6 +126,10 @@ const timeRatio = worst(o.cycles, (c) => c.durationMs / 1000 / (c.cycle === 1 ? 
 const reqRatio = worst(o.cycles, (c) => c.requests / minRequests);
 const meanS = o.cycles.reduce((a, c) => a + c.durationMs, 0) / o.cycles.length / 1000;
 
+if (SKIP_PEER) {
+  console.log(`worst cycle ${f(timeRatio)}× floor, worst requests ${f(reqRatio)}× min (peer skipped)`);
+  process.exit(0);
+}
 const p = await peer();
 console.log(
   `  yahoo-finance2 quote() (peer): ${f(p.seconds)} s = ${f(p.seconds / coldFloorS)}× cold floor; ${p.requests} requests = ${f(p.requests / minRequests)}× min ` +
