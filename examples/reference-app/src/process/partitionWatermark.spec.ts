@@ -22,6 +22,18 @@ describe('partitionWatermark', () => {
     });
   });
 
+  it('waits for expected partitions that have not delivered yet', () => {
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold, expectObservable }) => {
+      const src = cold('a 9ms b 3ms |', { a: pt('p0', 1000), b: pt('p1', 2000) });
+      expectObservable(src.pipe(partitionWatermark({ maxOutOfOrdernessMs: 0, partitions: ['p0', 'p1'] }))).toBe('a 9ms (bx) (z|)', {
+        a: { kind: 'record', value: t(1000) },
+        b: { kind: 'record', value: t(2000) },
+        x: { kind: 'watermark', ts: 1000 },
+        z: { kind: 'watermark', ts: Number.POSITIVE_INFINITY },
+      });
+    });
+  });
+
   it('stops waiting for an idle partition', () => {
     new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ hot, expectObservable }) => {
       const src = hot('a 9ms b 34ms c', { a: pt('p0', 1000), b: pt('p1', 5000), c: pt('p1', 6000) });

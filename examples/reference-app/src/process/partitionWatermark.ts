@@ -17,6 +17,12 @@ export interface PartitionWatermarkOptions {
    * when every partition is idle the watermark follows the most advanced one. 0 = never idle.
    */
   idleTimeoutMs?: number;
+  /**
+   * Partitions expected to deliver (e.g. every partition of the topics). Until one delivers (or
+   * goes idle) it holds the watermark back, so a consumer that reaches it last does not see its
+   * records as late. Default: only partitions that have delivered count.
+   */
+  partitions?: readonly string[];
   /** Clock and timer (default asyncScheduler). */
   scheduler?: SchedulerLike;
 }
@@ -26,7 +32,8 @@ export interface PartitionWatermarkOptions {
  * source does it: each partition has its own watermark (its newest event time − the bound) and the
  * stream's watermark is the minimum over the partitions that are not idle. A consumer catching up
  * on a backlog reads partitions in uneven batches; with one global maximum, the partition read
- * second would look late. Emits the {@link Watermarked} stream `ohlcvWindow` consumes; source
+ * second would look late. Partitions listed in `partitions` count from the start (a partition
+ * the consumer has not reached yet holds the watermark back until it delivers or goes idle). Emits the {@link Watermarked} stream `ohlcvWindow` consumes; source
  * completion emits `Infinity` (flush everything).
  *
  * @param options - bound, idle timeout, scheduler
@@ -50,6 +57,8 @@ export function partitionWatermark(options: PartitionWatermarkOptions): Operator
   return (source) =>
     new Observable<Watermarked<Trade>>((subscriber) => {
       const parts = new Map<string, { max: number; seen: number }>();
+      const t0 = scheduler.now();
+      for (const p of options.partitions ?? []) parts.set(p, { max: Number.NEGATIVE_INFINITY, seen: t0 });
       let wm = Number.NEGATIVE_INFINITY;
 
       const compute = (): number => {

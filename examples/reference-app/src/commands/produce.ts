@@ -1,0 +1,137 @@
+import { type InvalidRecord, type Trade, TradeSchema } from '@tickflow/core';
+import { validate } from '@tickflow/operators';
+import { jsonEncoder, kafkaSink } from '@tickflow/sinks/kafka';
+import { EMPTY, finalize, lastValueFrom, map, merge, type Observable, of, share, Subject, takeUntil, tap } from 'rxjs';
+import type { CommandContext } from '../cli/CommandContext.js';
+import { connectOrExplain, kafkaClients } from '../kafka/connectKafka.js';
+import { type DeadLetterRecord, deadLetterRecord } from '../kafka/deadLetterRecord.js';
+import { startOpsServerWithFallback } from '../ops/startOpsServerWithFallback.js';
+import { createTradeSource } from '../sources/createTradeSource.js';
+
+/** `EXCHANGE:PAIR` symbols (Finnhub's crypto and forex form) go to the crypto topic. */
+export const isCrypto = (symbol: string): boolean => symbol.includes(':');
+
+/**
+ * `tickflow produce`: trades (Finnhub, or `--source replay|synthetic|fake-finnhub`) → validate →
+ * Kafka (`trades_raw`, or `crypto_raw` for `EXCHANGE:PAIR` symbols; Avro through the schema
+ * registry), every rejected record → the dead-letter topic as JSON with the reason in the
+ * `x-tickflow-reason` header. `--dry-run` prints instead of writing. `--once`, or a finite input,
+ * ends the run once every write is acknowledged. `--quotes` also runs the Yahoo quotes pipeline.
+ *
+ * @param ctx - command context
+ * @returns when the input has ended and everything is acknowledged, or after shutdown
+ * @example
+ * ```ts
+ * await produce(ctx); // tickflow produce --source replay --once
+ * ```
+ */
+export async function produce(ctx: CommandContext): Promise<void> {
+  const { config, flags, telemetry, shutdown, out } = ctx;
+  const m = telemetry.metrics;
+  const topics = config.kafka.topics;
+  const invalid$ = new Subject<InvalidRecord>();
+  const stop$ = new Subject<void>();
+  const known = new Set(config.symbols);
+  const label = (s: unknown) => (typeof s === 'string' && (known.has(s) || isCrypto(s)) && s.length < 40 ? s : 'other');
+  const onInvalid = (r: InvalidRecord) => {
+    const sym = (r.input as { symbol?: unknown } | null)?.symbol;
+    m.invalid.inc(1, { stage: 'produce', symbol: label(sym), field: r.field ?? 'record' });
+    invalid$.next(r);
+  };
+  const source = await createTradeSource(ctx, 'produce', onInvalid);
+  let ready: true | string = 'connecting to Kafka';
+  const ops = await startOpsServerWithFallback(config, telemetry, () => ready, false);
+  shutdown.add('close ops server', () => ops.close());
+
+  const valid$: Observable<Trade> = source.trades.pipe(
+    takeUntil(stop$),
+    tap((t) => m.ingested.inc(1, { stage: 'produce', symbol: label((t as { symbol?: unknown })?.symbol) })),
+    validate(TradeSchema, { onInvalid, maxFutureMs: config.pipeline.maxFutureMs, instrumentation: telemetry.inst }),
+    tap((t) => m.lastEventTime.set(t.ts / 1000, { symbol: label(t.symbol) })),
+    // The dead-letter stream ends with the trade stream (rejections are reported synchronously).
+    finalize(() => invalid$.complete()),
+    share(),
+  );
+  const dlqUntilDone$: Observable<DeadLetterRecord> = invalid$.pipe(map((r) => deadLetterRecord(r, 'produce', Date.now())));
+
+  let producer: { disconnect(): Promise<void> } | undefined;
+  let quotes: Observable<unknown> = EMPTY;
+  let run: Observable<unknown>;
+  if (flags.dryRun) {
+    run = merge(
+      valid$.pipe(tap((t) => out(`${isCrypto(t.symbol) ? topics.crypto : topics.trades} ${JSON.stringify(t)}`))),
+      dlqUntilDone$.pipe(tap((d) => out(`${topics.dlq} ${JSON.stringify(d)}`))),
+    );
+  } else {
+    const { kafka, registry } = kafkaClients(config, telemetry);
+    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await connectOrExplain('producer', config.kafka.brokers, () => p.connect());
+    producer = p;
+    const sentAt = new WeakMap<object, number>();
+    const latency = (target: string) => (ack: { record: object }) => {
+      const t0 = sentAt.get(ack.record);
+      if (t0 !== undefined) m.writeLatency.observe((Date.now() - t0) / 1000, { target });
+    };
+    run = merge(
+      valid$.pipe(
+        tap((t) => sentAt.set(t, Date.now())),
+        kafkaSink<Trade>({
+          producer: p,
+          topic: (t) => (isCrypto(t.symbol) ? topics.crypto : topics.trades),
+          registry,
+          dlqTopic: topics.dlq,
+          onInvalid: () => m.deadLettered.inc(1, { stage: 'produce' }),
+          instrumentation: telemetry.inst,
+        }),
+        tap(latency('kafka')),
+      ),
+      dlqUntilDone$.pipe(
+        kafkaSink<DeadLetterRecord>({
+          producer: p,
+          topic: topics.dlq,
+          key: (d) => d.symbol ?? null,
+          headers: (d) => ({ 'x-tickflow-reason': d.reason, 'x-tickflow-stage': d.stage }),
+          encoder: jsonEncoder(),
+          instrumentation: telemetry.inst,
+        }),
+        tap(() => m.deadLettered.inc(1, { stage: 'produce' })),
+      ),
+    );
+  }
+  if (flags.quotes) quotes = await quotesPipeline(ctx);
+  ready = true;
+  telemetry.log('info', 'produce_started', { source: source.description, brokers: config.kafka.brokers, dryRun: flags.dryRun });
+
+  let acked = 0;
+  shutdown.add('disconnect producer', async () => {
+    await producer?.disconnect();
+  });
+  shutdown.add('stop source and flush Kafka writes', async () => {
+    stop$.next(); // the source stops; the sinks flush what they hold, then complete
+    await finished.catch(() => {});
+    await source.close();
+  });
+  const finished = lastValueFrom(merge(run, quotes).pipe(tap(() => acked++)), { defaultValue: undefined });
+  await Promise.race([finished, shutdown.requested()]);
+  if (!shutdown.stopping) {
+    out(`produce: input ended; ${acked} records acknowledged`);
+    await source.close();
+    await producer?.disconnect();
+    await ops.close();
+  }
+}
+
+/** The Yahoo quotes → quotes_raw pipeline (src/pipelines/quotesPipeline.ts), when present. */
+async function quotesPipeline(ctx: CommandContext): Promise<Observable<unknown>> {
+  const path = '../pipelines/quotesPipeline.js';
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(path)) as Record<string, unknown>;
+  } catch (error) {
+    ctx.telemetry.log('error', 'quotes_pipeline_missing', { error });
+    throw new Error('--quotes: the Yahoo quotes pipeline (src/pipelines/quotesPipeline.ts) is not available in this build');
+  }
+  const fn = mod.quotesPipeline as ((c: CommandContext) => Observable<unknown> | Promise<Observable<unknown>>) | undefined;
+  if (typeof fn !== 'function') throw new Error('--quotes: src/pipelines/quotesPipeline.ts does not export quotesPipeline(ctx)');
+  return (await fn(ctx)) ?? of();
+}
