@@ -93,7 +93,8 @@ export function createRegistry(storePath) {
     writeFileSync(`${storePath}.tmp`, JSON.stringify(state, null, 1));
     renameSync(`${storePath}.tmp`, storePath);
   };
-  const canonical = (schema, schemaType = 'AVRO') => {
+  const canonical = (schema, schemaType = 'AVRO', references = []) => {
+    if (references?.length) throw new RegistryError(422, 42201, 'Schema references are not supported by this registry');
     if (schemaType !== 'AVRO') throw new RegistryError(422, 42201, `Unsupported schema type ${schemaType}: this registry stores AVRO only`);
     if (typeof schema !== 'string') throw new RegistryError(422, 42201, 'Invalid schema: "schema" must be a string');
     parseAvro(schema);
@@ -124,8 +125,8 @@ export function createRegistry(storePath) {
   const view = (name, v) => ({ subject: name, version: v.version, id: v.id, guid: byId(v.id).guid, schema: byId(v.id).schema });
 
   return {
-    register(name, { schema, schemaType }) {
-      const text = canonical(schema, schemaType);
+    register(name, { schema, schemaType, references } = {}) {
+      const text = canonical(schema, schemaType, references);
       const existing = state.schemas.find((x) => x.schema === text);
       const s = (state.subjects[name] ??= { versions: [] });
       const live = s.versions.filter((v) => !v.deleted);
@@ -147,8 +148,8 @@ export function createRegistry(storePath) {
       save();
       return { id: entry.id, version, guid: entry.guid };
     },
-    lookup(name, { schema, schemaType }, deleted = false) {
-      const text = canonical(schema, schemaType);
+    lookup(name, { schema, schemaType, references } = {}, deleted = false) {
+      const text = canonical(schema, schemaType, references);
       const { live } = subjectOf(name, { deleted });
       const v = live.find((x) => byId(x.id).schema === text);
       if (!v) throw new RegistryError(404, 40403, 'Schema not found');
@@ -198,8 +199,8 @@ export function createRegistry(storePath) {
       save();
       return { compatibilityLevel: level };
     },
-    testCompatibility(name, version, { schema, schemaType }) {
-      const text = canonical(schema, schemaType);
+    testCompatibility(name, version, { schema, schemaType, references } = {}) {
+      const text = canonical(schema, schemaType, references);
       const level = levelOf(name);
       const previous =
         version === undefined

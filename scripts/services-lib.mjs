@@ -169,7 +169,7 @@ export function installServers(names = NAMES, { log = console.log } = {}) {
 async function launch(name) {
   const d = def(name);
   mkdirSync(join(SERVICES_DIR, name), { recursive: true });
-  const { cmd, args, cwd, ...ids } = d.prepare();
+  const { cmd, args, cwd, ...ids } = await d.prepare();
   const out = openSync(logFile(name), 'a');
   writeSync(out, `\n--- ${new Date().toISOString()} services: ${cmd} ${args.join(' ')}\n`);
   const child = spawn(cmd, args, { cwd: cwd ?? join(SERVICES_DIR, name), detached: true, stdio: ['ignore', out, out], ...ids });

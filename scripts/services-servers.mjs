@@ -1,14 +1,18 @@
 // The seven local servers behind `npm run services:up`: where each listens, how it is installed,
 // configured and started, and the client round-trip that proves it is ready.
 // Process management (pid files, start/stop, locking) lives in services-lib.mjs.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-export const SERVICES_DIR = join(ROOT, '.services');
+/** Where servers keep jars, config, data, logs and pid files (TICKFLOW_SERVICES_DIR moves it). */
+export const SERVICES_DIR = process.env.TICKFLOW_SERVICES_DIR ? resolve(process.env.TICKFLOW_SERVICES_DIR) : join(ROOT, '.services');
+/** TICKFLOW_PORT_OFFSET=10000 shifts every port (9092 → 19092 ...) to run a second, separate set. */
+const OFFSET = Number(process.env.TICKFLOW_PORT_OFFSET || 0);
+const P = (port) => port + OFFSET;
 export const KAFKA_VERSION = '3.9.1';
 export const CASSANDRA_VERSION = '5.0.5';
 const dirOf = (name) => join(SERVICES_DIR, name);
@@ -55,6 +59,22 @@ export function run(cmd, args, opts = {}) {
     throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})\n${out}`);
   }
   return r.stdout ?? '';
+}
+
+/** Like run, without blocking the event loop (servers prepare in parallel). */
+export function runAsync(cmd, args, { input, ...opts } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', (err) => reject(new Error(`${cmd} ${args.join(' ')} failed (${err.message})`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(out);
+      else reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code})\n${out.trim().split('\n').slice(-20).join('\n')}`));
+    });
+    child.stdin.end(input ?? '');
+  });
 }
 
 // ---------- Maven: a throwaway pom + copy-dependencies gives a server's full runtime classpath
@@ -191,15 +211,15 @@ const java = (heap, extra, classpath, main, args) => ({
 export const SERVERS = {
   kafka: {
     env: 'KAFKA_BROKERS',
-    endpoint: '127.0.0.1:9092',
-    port: 9092,
+    endpoint: `127.0.0.1:${P(9092)}`,
+    port: P(9092),
     install: 'maven',
     installed: () => mavenInstalled('kafka'),
     match: 'kafka.Kafka',
     readyTimeoutMs: 90_000,
     stopTimeoutMs: 30_000,
     check: checkKafka,
-    prepare() {
+    async prepare() {
       const dir = dirOf('kafka');
       const props = join(dir, 'server.properties');
       write(
@@ -207,9 +227,9 @@ export const SERVERS = {
         [
           'process.roles=broker,controller',
           'node.id=1',
-          'controller.quorum.voters=1@127.0.0.1:9093',
-          'listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093',
-          'advertised.listeners=PLAINTEXT://127.0.0.1:9092',
+          `controller.quorum.voters=1@127.0.0.1:${P(9093)}`,
+          `listeners=PLAINTEXT://127.0.0.1:${P(9092)},CONTROLLER://127.0.0.1:${P(9093)}`,
+          `advertised.listeners=PLAINTEXT://127.0.0.1:${P(9092)}`,
           'controller.listener.names=CONTROLLER',
           'inter.broker.listener.name=PLAINTEXT',
           'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
@@ -247,7 +267,7 @@ export const SERVERS = {
         let clusterId; // what `kafka-storage random-uuid` prints: 16 random bytes, base64url
         do clusterId = randomBytes(16).toString('base64url');
         while (clusterId.startsWith('-'));
-        run('java', [log4jOpt, '-cp', `${mavenLib('kafka')}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '--ignore-formatted']);
+        await runAsync('java', [log4jOpt, '-cp', `${mavenLib('kafka')}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '--ignore-formatted']);
       }
       return java('512m', [log4jOpt], mavenLib('kafka'), 'kafka.Kafka', [props]);
     },
@@ -255,8 +275,8 @@ export const SERVERS = {
 
   cassandra: {
     env: 'CASSANDRA_CONTACT_POINTS',
-    endpoint: '127.0.0.1:9042',
-    port: 9042,
+    endpoint: `127.0.0.1:${P(9042)}`,
+    port: P(9042),
     install: 'maven',
     installed: () => mavenInstalled('cassandra'),
     match: 'CassandraDaemon',
@@ -277,11 +297,11 @@ endpoint_snitch: SimpleSnitch
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:7000"
+      - seeds: "127.0.0.1:${P(7000)}"
 listen_address: 127.0.0.1
 rpc_address: 127.0.0.1
-storage_port: 7000
-native_transport_port: 9042
+storage_port: ${P(7000)}
+native_transport_port: ${P(9042)}
 start_native_transport: true
 commitlog_sync: periodic
 commitlog_sync_period: 10000ms
@@ -335,8 +355,8 @@ concurrent_compactors: 1
 
   'schema-registry': {
     env: 'SCHEMA_REGISTRY_URL',
-    endpoint: 'http://127.0.0.1:8081',
-    port: 8081,
+    endpoint: `http://127.0.0.1:${P(8081)}`,
+    port: P(8081),
     install: [],
     installed: () => true,
     match: 'schema-registry.mjs',
@@ -345,14 +365,14 @@ concurrent_compactors: 1
     check: (url) => checkHttp(`${url}/subjects`, (t) => Array.isArray(JSON.parse(t))),
     prepare: () => ({
       cmd: process.execPath,
-      args: [join(ROOT, 'scripts', 'schema-registry.mjs'), '--host', '127.0.0.1', '--port', '8081', '--store', join(dirOf('schema-registry'), 'store.json')],
+      args: [join(ROOT, 'scripts', 'schema-registry.mjs'), '--host', '127.0.0.1', '--port', String(P(8081)), '--store', join(dirOf('schema-registry'), 'store.json')],
     }),
   },
 
   nats: {
     env: 'NATS_URL',
-    endpoint: 'nats://127.0.0.1:4222',
-    port: 4222,
+    endpoint: `nats://127.0.0.1:${P(4222)}`,
+    port: P(4222),
     install: ['nats-server'],
     installed: () => Boolean(onPath('nats-server')),
     match: 'nats-server',
@@ -361,14 +381,14 @@ concurrent_compactors: 1
     check: checkNats,
     prepare: () => ({
       cmd: onPath('nats-server'),
-      args: ['-n', 'tickflow', '-a', '127.0.0.1', '-p', '4222', '-m', '8222', '-js', '-sd', join(dirOf('nats'), 'jetstream')],
+      args: ['-n', 'tickflow', '-a', '127.0.0.1', '-p', String(P(4222)), '-m', String(P(8222)), '-js', '-sd', join(dirOf('nats'), 'jetstream')],
     }),
   },
 
   redis: {
     env: 'REDIS_URL',
-    endpoint: 'redis://127.0.0.1:6379',
-    port: 6379,
+    endpoint: `redis://127.0.0.1:${P(6379)}`,
+    port: P(6379),
     install: ['redis-server'],
     installed: () => Boolean(onPath('redis-server')),
     match: 'redis-server',
@@ -381,7 +401,7 @@ concurrent_compactors: 1
       const conf = join(dir, 'redis.conf');
       write(
         conf,
-        ['bind 127.0.0.1', 'port 6379', 'daemonize no', 'protected-mode yes', `dir ${join(dir, 'data')}`, 'save 60 1000', 'appendonly no', 'logfile ""', ''].join('\n'),
+        ['bind 127.0.0.1', `port ${P(6379)}`, 'daemonize no', 'protected-mode yes', `dir ${join(dir, 'data')}`, 'save 60 1000', 'appendonly no', 'logfile ""', ''].join('\n'),
       );
       return { cmd: onPath('redis-server'), args: [conf] };
     },
@@ -389,8 +409,8 @@ concurrent_compactors: 1
 
   postgres: {
     env: 'DATABASE_URL',
-    endpoint: 'postgres://tickflow:tickflow@127.0.0.1:5432/tickflow',
-    port: 5432,
+    endpoint: `postgres://tickflow:tickflow@127.0.0.1:${P(5432)}/tickflow`,
+    port: P(5432),
     install: ['postgresql'],
     installed: () => Boolean(postgresBin('postgres')),
     match: 'postgres',
@@ -398,7 +418,7 @@ concurrent_compactors: 1
     stopSignal: 'SIGINT', // "fast" shutdown; SIGTERM would wait for every client to disconnect
     stopTimeoutMs: 20_000,
     check: checkPostgres,
-    prepare() {
+    async prepare() {
       // PostgreSQL refuses to run as root: as root, run it as the `postgres` user Debian creates.
       const asRoot = process.getuid?.() === 0;
       const ids = asRoot ? { uid: Number(run('id', ['-u', 'postgres'])), gid: Number(run('id', ['-g', 'postgres'])) } : {};
@@ -406,7 +426,7 @@ concurrent_compactors: 1
       mkdirSync(home, { recursive: true });
       if (asRoot && spawnSync('test', ['-x', home], ids).status !== 0) {
         // the checkout is not reachable by `postgres` (e.g. under /root): keep the cluster outside
-        home = `/var/tmp/tickflow-postgres-${createHash('sha1').update(ROOT).digest('hex').slice(0, 8)}`;
+        home = `/var/tmp/tickflow-postgres-${createHash('sha1').update(SERVICES_DIR).digest('hex').slice(0, 8)}`;
         mkdirSync(home, { recursive: true, mode: 0o755 });
       }
       const data = join(home, 'data');
@@ -416,18 +436,18 @@ concurrent_compactors: 1
         write(pw, 'tickflow\n');
         if (asRoot) for (const f of [data, pw]) chownSync(f, ids.uid, ids.gid);
         const opts = { ...ids, cwd: home };
-        run(postgresBin('initdb'), ['-D', data, '-U', 'tickflow', `--pwfile=${pw}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-instructions'], opts);
-        run(postgresBin('postgres'), ['--single', '-D', data, 'postgres'], { ...opts, input: 'CREATE DATABASE tickflow OWNER tickflow\n' });
+        await runAsync(postgresBin('initdb'), ['-D', data, '-U', 'tickflow', `--pwfile=${pw}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-instructions'], opts);
+        await runAsync(postgresBin('postgres'), ['--single', '-D', data, 'postgres'], { ...opts, input: 'CREATE DATABASE tickflow OWNER tickflow\n' });
       }
-      const args = ['-D', data, '-h', '127.0.0.1', '-p', '5432', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'shared_buffers=128MB'];
+      const args = ['-D', data, '-h', '127.0.0.1', '-p', String(P(5432)), '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'shared_buffers=128MB'];
       return { cmd: postgresBin('postgres'), args, cwd: home, ...ids };
     },
   },
 
   prometheus: {
     env: 'PROMETHEUS_URL',
-    endpoint: 'http://127.0.0.1:9090',
-    port: 9090,
+    endpoint: `http://127.0.0.1:${P(9090)}`,
+    port: P(9090),
     install: ['prometheus'],
     installed: () => Boolean(onPath('prometheus')),
     match: 'prometheus',
@@ -448,7 +468,7 @@ concurrent_compactors: 1
   evaluation_interval: 5s
 scrape_configs:
   - job_name: prometheus
-    static_configs: [{ targets: ['127.0.0.1:9090'] }]
+    static_configs: [{ targets: ['127.0.0.1:${P(9090)}'] }]
   - job_name: tickflow
     static_configs: [{ targets: ['127.0.0.1:9464'] }]
     file_sd_configs: [{ files: ['${join(dir, 'targets')}/*.json'] }]
@@ -460,7 +480,7 @@ scrape_configs:
           `--config.file=${conf}`,
           `--storage.tsdb.path=${join(dir, 'data')}`,
           '--storage.tsdb.retention.time=7d',
-          '--web.listen-address=127.0.0.1:9090',
+          `--web.listen-address=127.0.0.1:${P(9090)}`,
           '--web.enable-lifecycle',
         ],
       };
