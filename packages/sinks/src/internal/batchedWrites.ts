@@ -64,9 +64,13 @@ export function batchedWrites<T, M>(options: BatchedWritesOptions<T, M>): Operat
   return (source) =>
     new Observable<Ack<T, M>>((subscriber) => {
       const abort = new AbortController();
-      let current: T[] = [];
+      // Records not yet handed to a write, as one flat FIFO (an index, not shift(), so a synchronous
+      // source queueing many thousands of records stays O(1) per record and allocates no arrays).
+      let queue: T[] = [];
+      let head = 0;
+      // True once the linger timer fired (or the source ended): the partial batch may go.
+      let forced = false;
       let timer: Subscription | undefined;
-      const waiting: T[][] = [];
       const slots: Slot<T, M>[] = [];
       let running = 0;
       let buffered = 0;
@@ -82,7 +86,7 @@ export function batchedWrites<T, M>(options: BatchedWritesOptions<T, M>): Operat
       };
 
       const finishIfDone = () => {
-        if (closed || !sourceDone || current.length > 0 || waiting.length > 0 || slots.length > 0) return;
+        if (closed || !sourceDone || head < queue.length || slots.length > 0) return;
         closed = true;
         if (sourceError) subscriber.error(sourceError.error);
         else subscriber.complete();
@@ -104,12 +108,13 @@ export function batchedWrites<T, M>(options: BatchedWritesOptions<T, M>): Operat
       const run = (slot: Slot<T, M>) => {
         running++;
         batchSizes.observe(slot.batch.length, labels);
-        const attempt = () =>
-          abort.signal.aborted
-            ? Promise.reject(new TickflowError(`${sink} sink: unsubscribed during a retry`, { code: 'ABORTED' }))
-            : write(slot.batch, abort.signal);
         const promise = options.retry
-          ? retryAsync(attempt, {
+          ? retryAsync(
+              () =>
+                abort.signal.aborted
+                  ? Promise.reject(new TickflowError(`${sink} sink: unsubscribed during a retry`, { code: 'ABORTED' }))
+                  : write(slot.batch, abort.signal),
+              {
               operation: `${sink} write of ${slot.batch.length} record(s)`,
               policy: options.retry,
               isRetriable: retriable,
@@ -120,8 +125,9 @@ export function batchedWrites<T, M>(options: BatchedWritesOptions<T, M>): Operat
                 retried.inc(1, labels);
                 inst.log('warn', `${sink}_write_retry`, { attempt: n, delayMs, error: String((error as Error)?.message ?? error) });
               },
-            })
-          : attempt();
+              },
+            )
+          : write(slot.batch, abort.signal);
         promise.then(
           (acks) => {
             running--;
@@ -143,19 +149,30 @@ export function batchedWrites<T, M>(options: BatchedWritesOptions<T, M>): Operat
       };
 
       const pump = () => {
-        while (!closed && running < maxInFlight && waiting.length > 0) {
-          const slot: Slot<T, M> = { batch: waiting.shift()!, acks: undefined };
+        while (!closed && running < maxInFlight) {
+          const queued = queue.length - head;
+          if (queued === 0 || (queued < batchSize && !forced && !sourceDone)) break;
+          const n = Math.min(queued, batchSize);
+          const batch = n === 1 ? [queue[head]!] : queue.slice(head, head + n);
+          head += n;
+          if (head === queue.length) {
+            queue = [];
+            head = 0;
+            forced = false;
+          } else if (head > 4096 && head * 2 > queue.length) {
+            queue = queue.slice(head);
+            head = 0;
+          }
+          const slot: Slot<T, M> = { batch, acks: undefined };
           slots.push(slot);
           run(slot);
         }
+        if (!closed && head < queue.length && !forced && timer === undefined) timer = scheduler.schedule(onLinger, lingerMs);
       };
 
-      const flush = () => {
-        timer?.unsubscribe();
+      const onLinger = () => {
         timer = undefined;
-        if (current.length === 0) return;
-        waiting.push(current);
-        current = [];
+        forced = true;
         pump();
       };
 
@@ -172,19 +189,21 @@ export function batchedWrites<T, M>(options: BatchedWritesOptions<T, M>): Operat
             return;
           }
           buffered++;
-          current.push(record);
-          if (current.length >= batchSize) flush();
-          else if (timer === undefined) timer = scheduler.schedule(flush, lingerMs);
+          queue.push(record);
+          if (queue.length - head >= batchSize) pump();
+          else if (timer === undefined && !forced) timer = scheduler.schedule(onLinger, lingerMs);
         },
         error: (error: unknown) => {
           sourceDone = true;
           sourceError = { error };
-          flush();
+          timer?.unsubscribe();
+          pump();
           finishIfDone();
         },
         complete: () => {
           sourceDone = true;
-          flush();
+          timer?.unsubscribe();
+          pump();
           finishIfDone();
         },
       });
