@@ -338,4 +338,22 @@ describe('cassandraSink', () => {
     expect(retry?.params.at(-3)).toBe(0); // the retry is revision 0...
     expect(retry?.params.at(-1)).toBe(first?.params.at(-1)); // ...with its original, older write time: Cassandra keeps revision 1
   });
+
+  it('calls execute and batch as methods of the client (this = client), as the driver needs', async () => {
+    class MethodClient {
+      statements = 0;
+      async execute(_q: string, _p?: unknown[]) {
+        this.statements++;
+        return { rows: [] };
+      }
+      async batch(qs: Array<{ query: string; params: unknown[] }>) {
+        this.statements += qs.length;
+        return {};
+      }
+    }
+    const client = new MethodClient();
+    const acks = await lastValueFrom(from(Array.from({ length: 10 }, (_, i) => trade(i))).pipe(cassandraSink({ client, table: 'trades_silver', concurrency: 1 }), toArray()));
+    expect(acks).toHaveLength(10);
+    expect(client.statements).toBe(10);
+  });
 });

@@ -223,7 +223,7 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
           p =
             u.entries.length === 1
               ? client.execute(one.query, one.params, queryOptions)
-              : (client.batch as NonNullable<typeof client.batch>)(
+              : client.batch!(
                   u.entries.map((e) => ({ query: e.query, params: e.params })),
                   batchOptions,
                 );
