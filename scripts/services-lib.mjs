@@ -109,8 +109,10 @@ export async function waitReady(name, { timeoutMs = def(name).readyTimeoutMs, pi
       throw new Error(`${name} exited while starting; see its log ${rel(logFile(name))}:\n${logTail(name)}`);
     }
     if (Date.now() > deadline) {
-      const where = isExternal(name) ? `${def(name).env}=${endpoint}` : `its log ${rel(logFile(name))}`;
-      throw new Error(`${name} did not answer at ${endpoint} within ${timeoutMs / 1000}s (${last?.message}); see ${where}`);
+      const where = isExternal(name)
+        ? `${def(name).env} is set, so services:up only checks that server; unset it to start a local one`
+        : `see its log ${rel(logFile(name))}`;
+      throw new Error(`${name} did not answer at ${endpoint} within ${timeoutMs / 1000}s (${last?.message}); ${where}`);
     }
     await sleep(250);
   }
@@ -124,10 +126,10 @@ function javaMajor() {
   return Number(/version "(?:1\.)?(\d+)/.exec(r.stderr)?.[1] ?? 0);
 }
 
-const ALTERNATIVES = `Alternatives:
+const alternatives = (names) => `Alternatives:
   - run the servers in containers: docker compose -f examples/reference-app/docker-compose.yml up -d
   - or point tickflow at servers you already run; \`up\` then only checks them:
-      ${NAMES.map((n) => `${SERVERS[n].env}=${SERVERS[n].endpoint}`).join('\n      ')}`;
+      ${names.map((n) => `${SERVERS[n].env}=${SERVERS[n].endpoint}`).join('\n      ')}`;
 
 /** Downloads/installs what `names` need; fast no-op when everything is cached. */
 export function installServers(names = NAMES, { log = console.log } = {}) {
@@ -145,22 +147,22 @@ export function installServers(names = NAMES, { log = console.log } = {}) {
     }
   }
   const maven = todo.filter((n) => def(n).install === 'maven');
-  if (maven.length) {
+  const jvm = names.filter((n) => def(n).install === 'maven' && !isExternal(n));
+  if (jvm.length) {
     const major = javaMajor();
-    if (!major || major < 17) problems.push(`${maven.join(' and ')} need Java 17+ (found ${major ? `Java ${major}` : 'no java on PATH'}); e.g. apt-get install openjdk-17-jre-headless`);
-    else if (!onPath('mvn')) problems.push(`${maven.join(' and ')} are fetched from Maven Central with Maven, which is not on PATH; e.g. apt-get install maven`);
+    const missing = [];
+    if (!major || major < 17) missing.push(`Java 17+ (found ${major ? `Java ${major}` : 'no java on PATH'})`);
+    if (maven.length && !onPath('mvn')) missing.push('Maven (mvn) to fetch their jars from Maven Central');
+    if (missing.length) problems.push(`${jvm.join(' and ')} need ${missing.join(' and ')}; e.g. apt-get install -y openjdk-17-jre-headless maven`);
     else {
       for (const n of maven) {
         log(`services: fetching ${n} jars from Maven Central (once; cached in .services/${n}/lib and ~/.m2)`);
         mavenInstall(n);
       }
     }
-  } else if (names.some((n) => def(n).install === 'maven' && !isExternal(n))) {
-    const major = javaMajor();
-    if (!major || major < 17) problems.push(`Kafka and Cassandra need Java 17+ to run (found ${major ? `Java ${major}` : 'no java on PATH'})`);
   }
   if (problems.length) {
-    throw new Error(`services: cannot install ${todo.join(', ')}:\n  - ${problems.join('\n  - ')}\n${ALTERNATIVES}`);
+    throw new Error(`services: cannot install ${todo.join(', ')}:\n  - ${problems.join('\n  - ')}\n${alternatives(todo)}`);
   }
 }
 

@@ -118,7 +118,7 @@ export function postgresBin(tool) {
   return versions.length ? join(base, versions[0], 'bin', tool) : null;
 }
 export function onPath(bin) {
-  return spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).stdout.trim() || null;
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).stdout?.trim() || null;
 }
 
 // ---------- client round-trips (each one attempt, short timeouts; imported lazily so that
