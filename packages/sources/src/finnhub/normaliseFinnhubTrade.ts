@@ -51,7 +51,7 @@ export function normaliseFinnhubTrade(raw: unknown, receivedAt: number, seen?: O
     let conditions: string[] = c;
     for (let i = 0; i < c.length; i++) {
       if (typeof c[i] !== 'string') {
-        conditions = c.map(String);
+        conditions = c.map(conditionText);
         break;
       }
     }
@@ -69,4 +69,9 @@ function describe(x: unknown): string {
     s = String(x);
   }
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+/** A condition as text: strings as they are, anything else (numbers, …) as its JSON. */
+function conditionText(x: unknown): string {
+  return typeof x === 'string' ? x : (JSON.stringify(x) ?? 'null');
 }

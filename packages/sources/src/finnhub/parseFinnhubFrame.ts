@@ -1,5 +1,6 @@
 import type { Trade } from '@tickflow/core';
 import { createOccurrenceCounter } from './createOccurrenceCounter.js';
+import { fastDecodeTradeFrame } from './fastDecodeTradeFrame.js';
 import { normaliseFinnhubTrade, type OccurrenceCounter } from './normaliseFinnhubTrade.js';
 
 /** A trade element of a frame that could not be normalised. */
@@ -43,6 +44,13 @@ const PING: FinnhubFrame = Object.freeze({ type: 'ping' }) as FinnhubFrame;
  * ```
  */
 export function parseFinnhubFrame(text: string, receivedAt: number, seen?: OccurrenceCounter): FinnhubFrame {
+  const fast = fastDecodeTradeFrame(text, receivedAt, seen);
+  if (fast !== undefined) return { type: 'trade', trades: fast, rejected: undefined };
+  return parseFinnhubFrameSlow(text, receivedAt, seen);
+}
+
+/** The general path of {@link parseFinnhubFrame}: `JSON.parse` then {@link normaliseFinnhubTrade}. Internal. */
+export function parseFinnhubFrameSlow(text: string, receivedAt: number, seen?: OccurrenceCounter): FinnhubFrame {
   let msg: unknown;
   try {
     msg = JSON.parse(text);
