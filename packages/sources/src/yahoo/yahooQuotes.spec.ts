@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError, type InvalidRecord, memoryInstrumentation, type Quote, seededRandom } from '@tickflow/core';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeYahooServer, type FakeYahooServer } from '../testing/fakeYahoo/createFakeYahooServer.js';
 import { type YahooCycleSummary, type YahooQuotesOptions, yahooQuotes } from './yahooQuotes.js';
@@ -250,6 +251,27 @@ describe('yahooQuotes against the fake Yahoo server', () => {
     ]);
     expect(invalid[0]?.input).toMatchObject({ symbol: 'DELISTED', quoteType: 'NONE' });
     expect(inst.total('yahoo_quotes_invalid_total')).toBe(2);
+  });
+
+  it('runs every wait and clock reading on the injected scheduler', async () => {
+    server = await createFakeYahooServer({ universe: KNOWN });
+    let scheduled = 0;
+    let reads = 0;
+    const counting: SchedulerLike = {
+      now: () => {
+        reads++;
+        return asyncScheduler.now();
+      },
+      schedule: (...args: Parameters<SchedulerLike['schedule']>) => {
+        scheduled++;
+        return asyncScheduler.schedule(...(args as Parameters<typeof asyncScheduler.schedule>));
+      },
+    } as SchedulerLike;
+    const { summaries } = await run({ symbols: KNOWN.slice(0, 200), baseUrl: server.url, scheduler: counting, intervalMs: 20, rateLimit: { initialRate: 50 } }, 2);
+    expect(summaries[1]?.quotes).toBe(200);
+    expect(summaries[1]?.startedAt).toBeGreaterThanOrEqual((summaries[0]?.startedAt ?? 0) + 20);
+    expect(scheduled).toBeGreaterThan(3); // pacing, request timeouts, the interval wait
+    expect(reads).toBeGreaterThan(10);
   });
 
   it('stops all requests on unsubscribe', async () => {

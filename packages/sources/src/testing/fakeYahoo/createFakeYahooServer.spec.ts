@@ -145,4 +145,27 @@ describe('createFakeYahooServer', () => {
     expect(crumb.status).toBe(200);
     expect(server.stats.consentRequests).toBe(4);
   });
+
+  it("charges session requests too with scope 'all', and can change the limit at run time", async () => {
+    server = await createFakeYahooServer({ rateLimit: { requestsPerSecond: 1, burst: 1, scope: 'all' } });
+    const page = await fetch(`${server.url}/quote/AAPL`);
+    expect(page.status).toBe(200);
+    const cookie = cookieOf(page);
+    const crumb = await fetch(`${server.url}/v1/test/getcrumb`, { headers: { cookie } });
+    expect(crumb.status).toBe(429);
+    expect(await crumb.text()).toBe('Too Many Requests');
+    server.setRateLimit(undefined);
+    expect((await fetch(`${server.url}/v1/test/getcrumb`, { headers: { cookie } })).status).toBe(200);
+    expect(server.stats.rateLimited).toBe(1);
+    server.resetStats();
+    expect(server.stats.rateLimited).toBe(0);
+    expect(server.stats.crumbRequests).toBe(0);
+  });
+
+  it('answers unknown paths with a 404 finance error', async () => {
+    server = await createFakeYahooServer();
+    const res = await fetch(`${server.url}/v8/finance/nothing`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { finance: { error: { code: string } } }).finance.error.code).toBe('Not Found');
+  });
 });
