@@ -47,6 +47,11 @@ describe('schemaStatements', () => {
     expect(s.join('\n')).not.toContain('market_data');
   });
 
+  it('takes replicationFactor as a SimpleStrategy shorthand', () => {
+    expect(schemaStatements({ replicationFactor: 3 })[0]).toContain("{'class': 'SimpleStrategy', 'replication_factor': '3'}");
+    expect(() => schemaStatements({ replicationFactor: 0 })).toThrow(/replicationFactor must be an integer >= 1/);
+  });
+
   it('refuses names that are not plain identifiers and unknown tables', () => {
     expect(() => schemaStatements({ keyspace: 'x; DROP KEYSPACE y' })).toThrow(/keyspace must be letters/);
     expect(() => schemaStatements({ tables: ['trades_platinum' as never] })).toThrow(/unknown table "trades_platinum"/);

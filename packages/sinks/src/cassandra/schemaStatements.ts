@@ -12,6 +12,8 @@ export interface SchemaOptions {
   keyspace?: string;
   /** Replication map (default `{ class: 'SimpleStrategy', replication_factor: 1 }`, for one local node). */
   replication?: CassandraReplication;
+  /** Shorthand for `replication: { class: 'SimpleStrategy', replication_factor: n }`. */
+  replicationFactor?: number;
   /** Which tables to create (default all four). */
   tables?: readonly CassandraTableName[];
   /** Override a table's `default_time_to_live`, seconds. */
@@ -44,7 +46,11 @@ const stripComments = (cql: string) =>
  */
 export function schemaStatements(options: SchemaOptions = {}): string[] {
   const keyspace = checkKeyspace(options.keyspace ?? 'market_data');
-  const replication = options.replication ?? { class: 'SimpleStrategy', replication_factor: 1 };
+  const rf = options.replicationFactor ?? 1;
+  if (!Number.isInteger(rf) || rf < 1) {
+    throw new ConfigurationError(`replicationFactor must be an integer >= 1, got ${rf}`, { setting: 'replicationFactor' });
+  }
+  const replication = options.replication ?? { class: 'SimpleStrategy', replication_factor: rf };
   if (typeof replication.class !== 'string' || replication.class.length === 0) {
     throw new ConfigurationError('replication.class is required, e.g. SimpleStrategy or NetworkTopologyStrategy', { setting: 'replication' });
   }
