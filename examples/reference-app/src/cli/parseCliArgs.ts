@@ -35,6 +35,8 @@ export interface CliFlags {
   maxOutOfOrdernessMs?: number;
   fromBeginning: boolean;
   once: boolean;
+  /** process: end (flush, commit, exit 0) after this long without input. */
+  idleExitMs?: number;
   help: boolean;
 }
 
@@ -115,6 +117,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'max-out-of-orderness': { type: 'string' },
         'from-beginning': { type: 'boolean', default: false },
         once: { type: 'boolean', default: false },
+        'exit-when-idle': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -164,6 +167,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     maxOutOfOrdernessMs: num('max-out-of-orderness', v['max-out-of-orderness'] as string | undefined, true),
     fromBeginning: v['from-beginning'] === true,
     once: v.once === true,
+    idleExitMs: num('exit-when-idle', v['exit-when-idle'] as string | undefined, true),
     help: v.help === true,
   };
   if (flags.speed === 0) throw new UsageError('--speed must be > 0');
@@ -219,6 +223,7 @@ Flags
       --max-out-of-orderness <ms>  watermark delay (default 600000 = 10 min)
       --from-beginning       process: read topics from the start for a new group
       --once                 stop when the input ends (replay/synthetic with --count)
+      --exit-when-idle <ms>  process: treat this long without input as the end: flush every window, commit, exit 0
       --metrics-port <n>     /metrics, /healthz, /readyz port (default 9464, 0 = any)
       --log-level <level>    debug | info | warn | error
   -h, --help                 this text

@@ -1,6 +1,9 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { ConnectionError } from '@tickflow/core';
 import { Kafka, logLevel } from 'kafkajs';
+
+// kafkajs 2 warns once about its partitioner change; the app uses the (murmur2, Java-compatible) default.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 import type { Config } from '../config/ConfigSchema.js';
 import type { Telemetry } from '../ops/createTelemetry.js';
 
@@ -25,7 +28,6 @@ export function kafkaClients(config: Config, telemetry: Telemetry): { kafka: Kaf
       const level = entry.level <= logLevel.ERROR ? 'error' : 'warn';
       telemetry.log(level, `kafkajs_${entry.namespace || 'client'}`, { message: entry.log.message });
     },
-    retry: { retries: 8, initialRetryTime: 300 },
   });
   const registry = new SchemaRegistry({ host: config.schemaRegistry.url });
   return { kafka, registry };

@@ -1,0 +1,223 @@
+import type { Ack, Bar, InvalidRecord, Trade } from '@tickflow/core';
+import { cassandraSink } from '@tickflow/sinks/cassandra';
+import { kafkaSource } from '@tickflow/sources/kafka';
+import { concat, map, NEVER, Observable, type OperatorFunction, Subject, type Subscription, takeUntil, tap } from 'rxjs';
+import type { CommandContext } from '../cli/CommandContext.js';
+import { type Checkpoint, CheckpointStore } from '../cassandra/checkpoints.js';
+import { connectCassandra } from '../cassandra/connectCassandra.js';
+import { CommitTracker } from '../commit/CommitTracker.js';
+import { connectOrExplain, kafkaClients } from '../kafka/connectKafka.js';
+import { deadLetterRecord } from '../kafka/deadLetterRecord.js';
+import { startOpsServerWithFallback } from '../ops/startOpsServerWithFallback.js';
+import { type ProcessorRecord, type ProcessorSinks, processorPipeline } from '../process/processorPipeline.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `tickflow process`: Kafka (`trades_raw` and `crypto_raw`) → Cassandra `trades_bronze`; dedupe →
+ * `trades_silver`; per-partition watermark → 5m bars → `trades_gold_5m`; 1h rollup →
+ * `trades_gold_1h`. Offsets are committed only after Cassandra acknowledged every write of a
+ * record and never past the first record of a still-open hour (ADR 0070); each commit's
+ * `closedThrough` is stored in `processor_checkpoints` first. SIGINT/SIGTERM: stop reading, drain
+ * in-flight writes, commit, close. `--exit-when-idle <ms>` treats a quiet input as its end: every
+ * window is flushed, everything committed, exit 0 (backfills, tests). `--dry-run` prints.
+ *
+ * @param ctx - command context
+ * @returns when stopped
+ * @example
+ * ```ts
+ * await processCommand(ctx); // tickflow process
+ * ```
+ */
+export async function processCommand(ctx: CommandContext): Promise<void> {
+  const { config, flags, telemetry, shutdown, out } = ctx;
+  const m = telemetry.metrics;
+  const topics = [config.kafka.topics.trades, config.kafka.topics.crypto];
+  const { kafka, registry } = kafkaClients(config, telemetry);
+  let ready: true | string = 'connecting to Kafka and Cassandra';
+  const ops = await startOpsServerWithFallback(config, telemetry, () => ready, false);
+  shutdown.add('close ops server', () => ops.close());
+
+  // Partitions of the input topics: each holds the watermark until it delivers or goes idle.
+  const admin = kafka.admin();
+  await connectOrExplain('admin client', config.kafka.brokers, () => admin.connect());
+  const meta = await admin.fetchTopicMetadata({ topics }).catch((cause: unknown) => {
+    throw new Error(`topics ${topics.join(', ')} are missing (${(cause as Error).message}); run \`tickflow topics create\` first`);
+  });
+  await admin.disconnect();
+  const partitions = meta.topics.flatMap((t) => t.partitions.map((p) => `${t.name}|${p.partitionId}`));
+
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  let sinks: ProcessorSinks;
+  let checkpoints: CheckpointStore | undefined;
+  let cassandraClient: { shutdown(): Promise<void> } | undefined;
+  const latencyOf = <T extends object>(target: string, op: OperatorFunction<T, Ack<T>>): OperatorFunction<T, Ack<T>> => {
+    const started = new WeakMap<object, number>();
+    return (src) =>
+      src.pipe(
+        tap((r) => started.set(r, Date.now())),
+        op,
+        tap((a) => {
+          const t0 = started.get(a.record);
+          if (t0 !== undefined) m.writeLatency.observe((Date.now() - t0) / 1000, { target });
+        }),
+      );
+  };
+  if (flags.dryRun) {
+    const print =
+      <T>(table: string): OperatorFunction<T, Ack<T>> =>
+      (src) =>
+        src.pipe(
+          map((r) => {
+            out(`${table} ${JSON.stringify(r)}`);
+            return { record: r };
+          }),
+        );
+    sinks = {
+      bronze: print<Trade>('trades_bronze'),
+      silver: print<Trade>('trades_silver'),
+      gold5m: print<Bar>('trades_gold_5m'),
+      gold1h: print<Bar>('trades_gold_1h'),
+      deadLetter: async (r) => out(`${config.kafka.topics.dlq} ${JSON.stringify(deadLetterRecord(r, 'process', Date.now()))}`),
+    };
+  } else {
+    const client = await connectCassandra(config);
+    cassandraClient = client;
+    checkpoints = new CheckpointStore(client, config.cassandra.keyspace, config.kafka.groupId);
+    await checkpoints.ensure();
+    await connectOrExplain('producer', config.kafka.brokers, () => producer.connect());
+    const table = <T extends object>(name: 'trades_bronze' | 'trades_silver' | 'trades_gold_5m' | 'trades_gold_1h') =>
+      latencyOf<T>(name, cassandraSink<T>({ client, table: name, keyspace: config.cassandra.keyspace, instrumentation: telemetry.inst }));
+    sinks = {
+      bronze: table<Trade>('trades_bronze'),
+      silver: table<Trade>('trades_silver'),
+      gold5m: table<Bar>('trades_gold_5m'),
+      gold1h: table<Bar>('trades_gold_1h'),
+      deadLetter: async (r: InvalidRecord) => {
+        const d = deadLetterRecord(r, 'process', Date.now());
+        await producer.send({
+          topic: config.kafka.topics.dlq,
+          acks: -1,
+          messages: [{ key: d.symbol ?? null, value: JSON.stringify(d), headers: { 'x-tickflow-reason': d.reason, 'x-tickflow-stage': 'process' } }],
+        });
+      },
+    };
+  }
+  const stored = checkpoints ? await checkpoints.load() : new Map<string, Checkpoint>();
+  for (const c of stored.values()) telemetry.log('info', 'checkpoint_loaded', { ...c });
+
+  const source = kafkaSource<Trade>({
+    kafka,
+    groupId: config.kafka.groupId,
+    topics,
+    registry,
+    fromBeginning: flags.fromBeginning,
+    maxBuffered: 1_000_000,
+    commitIntervalMs: 1_000,
+    instrumentation: telemetry.inst,
+    onInvalid: (inv) => {
+      m.invalid.inc(1, { stage: 'process', symbol: 'other', field: 'value' });
+      telemetry.log('warn', 'undecodable_record', { reason: inv.reason, topic: inv.input.topic, partition: inv.input.partition, offset: inv.input.offset });
+    },
+  });
+
+  // Records delivered and not yet acknowledged to the source, per partition, in offset order.
+  const unacked = new Map<string, ProcessorRecord[]>();
+  const tracker = new CommitTracker({ fineWindowMs: 300_000, coarseWindowMs: 3_600_000, allowedLatenessMs: config.pipeline.allowedLatenessMs });
+  let stopping = false;
+  let lastInput = Date.now();
+  const end$ = new Subject<void>();
+  const input$: Observable<ProcessorRecord> = (flags.idleExitMs !== undefined ? source.pipe(takeUntil(end$)) : concat(source, NEVER)).pipe(
+    tap((r) => {
+      lastInput = Date.now();
+      if (stopping) return;
+      const key = `${r.topic}|${r.partition}`;
+      let q = unacked.get(key);
+      if (q === undefined) unacked.set(key, (q = []));
+      q.push(r);
+    }),
+    // after a shutdown request nothing new enters: what is not tracked is read again after restart
+    (src) => new Observable<ProcessorRecord>((sub) => src.subscribe({ next: (r) => !stopping && sub.next(r), error: (e) => sub.error(e), complete: () => sub.complete() })),
+  );
+
+  let committing = Promise.resolve();
+  const committed = new Map<string, number>();
+  const commit = (final: boolean): Promise<void> =>
+    (committing = committing.then(async () => {
+      const points = tracker.commitPoints();
+      m.openWindows.set(tracker.stats().openWindows);
+      const moved = points.filter((p) => (committed.get(`${p.topic}|${p.partition}`) ?? -1) < p.offset);
+      if (moved.length === 0 && !final) return;
+      await checkpoints?.save(moved);
+      for (const p of moved) {
+        const key = `${p.topic}|${p.partition}`;
+        const q = unacked.get(key) ?? [];
+        let i = 0;
+        while (i < q.length && Number((q[i] as ProcessorRecord).offset) < p.offset) source.ack(q[i++] as ProcessorRecord);
+        q.splice(0, i);
+        committed.set(key, p.offset);
+        m.committedOffset.set(p.offset, { topic: p.topic, partition: String(p.partition) });
+      }
+      if (final || moved.length > 0) await source.commit();
+    }).catch((error: unknown) => telemetry.log('warn', 'commit_failed', { error })));
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  let failed: unknown;
+  let written = 0;
+  const sub: Subscription = processorPipeline({
+    records: input$,
+    sinks,
+    tracker,
+    closedThrough: (topic, partition) => stored.get(`${topic}|${partition}`)?.closedThrough ?? Number.NEGATIVE_INFINITY,
+    maxOutOfOrdernessMs: config.pipeline.maxOutOfOrdernessMs,
+    idleTimeoutMs: config.pipeline.idleTimeoutMs,
+    allowedLatenessMs: config.pipeline.allowedLatenessMs,
+    maxFutureMs: config.pipeline.maxFutureMs,
+    partitions,
+    onRedelivery: (topic, partition) => unacked.delete(`${topic}|${partition}`),
+    instrumentation: telemetry.inst,
+    metrics: m,
+  }).subscribe({
+    next: () => written++,
+    error: (e: unknown) => {
+      failed = e;
+      resolveDone();
+    },
+    complete: () => resolveDone(),
+  });
+  const loop = setInterval(() => {
+    void commit(false);
+    if (flags.idleExitMs !== undefined && Date.now() - lastInput >= flags.idleExitMs) end$.next();
+  }, 1_000);
+  ready = true;
+  telemetry.log('info', 'process_started', { topics, groupId: config.kafka.groupId, partitions: partitions.length, dryRun: flags.dryRun });
+
+  const closeAll = async () => {
+    clearInterval(loop);
+    await source.close({ drainTimeoutMs: 0 }).catch((error: unknown) => telemetry.log('warn', 'source_close_failed', { error }));
+    sub.unsubscribe();
+    await producer.disconnect().catch(() => {});
+    await cassandraClient?.shutdown().catch(() => {});
+  };
+  shutdown.add('stop reading, drain writes, commit, close clients', async () => {
+    stopping = true;
+    // drain: wait until every record read has all its writes acknowledged (bounded)
+    const t0 = Date.now();
+    while (tracker.stats().pendingRecords > 0 && Date.now() - t0 < 15_000) await sleep(50);
+    await commit(true);
+    await closeAll();
+    out(`process: stopped; ${written} writes acknowledged; offsets committed up to the first record of each open hour`);
+  });
+
+  await Promise.race([done, shutdown.requested()]);
+  if (shutdown.stopping) return;
+  // The input ended (--exit-when-idle) or the pipeline failed.
+  if (!failed) {
+    await commit(true);
+    out(`process: input idle for ${flags.idleExitMs} ms; all windows flushed; ${written} writes acknowledged and committed`);
+  }
+  await closeAll();
+  await ops.close();
+  if (failed) throw failed;
+}
