@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigurationError, memoryInstrumentation, type Trade } from '@tickflow/core';
+import { dedupe } from '@tickflow/operators';
 import type { Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeFinnhubServer, type FakeFinnhubServer, type FakeFinnhubTrade } from '../testing/fakeFinnhub/createFakeFinnhubServer.js';
@@ -51,6 +52,9 @@ describe('finnhubTrades against the fake Finnhub server', () => {
       onInvalid: (r) => invalid.push(r),
     });
     sub = trades$.subscribe({ next: (t) => received.push(t), error: (e) => errors.push(e) });
+    // a second subscriber shares the connection and runs the real dedupe operator
+    const deduped: Trade[] = [];
+    sub.add(trades$.pipe(dedupe()).subscribe((t) => deduped.push(t)));
     const freshConnection = async (n: number) => {
       await waitUntil(`connection #${n} subscribed`, () => s.connections().some((c) => c.id >= n && c.open && !c.silent && symbols.every((x) => c.symbols.includes(x))));
     };
@@ -91,6 +95,7 @@ describe('finnhubTrades against the fake Finnhub server', () => {
     const byId = new Map(received.map((t) => [t.id, t]));
     const sent = s.sentTrades();
     expect(byId.size).toBe(sent.length);
+    expect(deduped.map((t) => t.id)).toEqual([...byId.keys()]);
     expect(multiset([...byId.values()].map(valueKey))).toEqual(multiset(sent.map(rawKey)));
     // redelivered copies carried the same ids (they were the only extra arrivals)
     const copies = s.sent.reduce((n, f) => n + f.trades.length * (f.copies - 1), 0);
