@@ -28,7 +28,9 @@ function def(name) {
 export function endpointOf(name) {
   return process.env[def(name).env] || def(name).endpoint;
 }
-const isExternal = (name) => Boolean(process.env[def(name).env]);
+// External = its variable names another server. The local default value is ours: ensureServices
+// sets it, and test workers inherit it, and they must still be able to restart that server.
+const isExternal = (name) => Boolean(process.env[def(name).env]) && process.env[def(name).env] !== def(name).endpoint;
 
 function alive(pid) {
   try {
