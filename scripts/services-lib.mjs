@@ -3,7 +3,7 @@
 // once a client round-trip succeeds, and sets process.env.KAFKA_BROKERS.
 // State: .services/<name>/<name>.pid and .services/<name>/<name>.log.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { mavenInstall, onPath, run, SERVERS, SERVICES_DIR } from './services-servers.mjs';
@@ -40,20 +40,48 @@ function alive(pid) {
     return err.code === 'EPERM';
   }
 }
-/** Pid of the server we started, if its pid file names a live process that is that server. */
+const isServer = (name, pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(def(name).match);
+  } catch {
+    return true; // no /proc (macOS): trust the pid file
+  }
+};
+
+/** Pid of the process listening on 127.0.0.1:port (Linux /proc), or null. */
+function listenerPid(port) {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f[1]?.endsWith(`:${hexPort}`) && f[3] === '0A') inodes.add(`socket:[${f[9]}]`);
+      }
+    } catch {}
+  }
+  if (!inodes.size) return null;
+  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      for (const fd of readdirSync(`/proc/${p}/fd`)) if (inodes.has(readlinkSync(`/proc/${p}/fd/${fd}`))) return Number(p);
+    } catch {}
+  }
+  return null;
+}
+
+/**
+ * Pid of the local server: from its pid file if that names a live process that is that server,
+ * else the server process listening on its port (e.g. started from another checkout), or null.
+ */
 export function pidOf(name) {
-  let pid;
+  let pid = 0;
   try {
     pid = Number(readFileSync(pidFile(name), 'utf8'));
-  } catch {
-    return null;
-  }
-  if (!pid || !alive(pid)) return null;
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (!cmdline.includes(def(name).match)) return null; // the pid was reused by something else
-  } catch {} // no /proc (macOS): trust the pid file
-  return pid;
+  } catch {}
+  if (pid && alive(pid) && isServer(name, pid)) return pid;
+  if (isExternal(name)) return null;
+  const listener = listenerPid(def(name).port);
+  return listener && isServer(name, listener) ? listener : null;
 }
 
 /** Resident memory of a process and its process group (postgres backends), in MiB. */
