@@ -3,7 +3,7 @@
 // once a client round-trip succeeds, and sets process.env.KAFKA_BROKERS.
 // State: .services/<name>/<name>.pid and .services/<name>/<name>.log.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { mavenInstall, onPath, run, SERVERS, SERVICES_DIR } from './services-servers.mjs';
@@ -227,8 +227,11 @@ async function locked(fn) {
         break;
       } catch (err) {
         if (err.code !== 'EEXIST') throw err;
-        const owner = Number(readFileSync(lock, 'utf8'));
-        if (!owner || !alive(owner)) rmSync(lock, { force: true });
+        let owner = -1; // -1: just created, pid not written yet (or gone): look again
+        try {
+          owner = Number(readFileSync(lock, 'utf8')) || (Date.now() - statSync(lock).mtimeMs > 5000 ? 0 : -1);
+        } catch {}
+        if (owner === 0 || (owner > 0 && !alive(owner))) rmSync(lock, { force: true });
         else await sleep(250);
       }
     }
