@@ -5,7 +5,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { KafkaProducerAdapter } from './KafkaProducerAdapter.js';
 import type { KafkaValueEncoder } from './KafkaValueEncoder.js';
 
-/** Where an acknowledged record went; the `meta` of the sink's {@link Ack}s. */
+/** Where an acknowledged record went; the `meta` of the sink's `Ack`s. */
 export interface KafkaAckMeta {
   /** Topic written (the dead-letter topic for dead-lettered records). */
   topic: string;

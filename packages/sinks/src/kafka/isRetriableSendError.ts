@@ -5,7 +5,7 @@ import { isRecordError } from './isRecordError.js';
 const WRAPPERS = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSNonRetriableError']);
 
 /**
- * Whether the sink should retry a failed send: core's {@link isRetriable} rules, plus kafkajs's
+ * Whether the sink should retry a failed send: core's `isRetriable` rules, plus kafkajs's
  * `KafkaJSNumberOfRetriesExceeded` and `KafkaJSNonRetriableError` wrappers (non-retriable
  * themselves: nested kafkajs retriers wrap an exhausted inner retry this way) when the error they
  * gave up on was retriable, e.g. the broker was down for longer than the producer's own retries.

@@ -24,7 +24,7 @@ interface Pending<T> {
 }
 
 /**
- * Writes each record to Kafka and emits an {@link Ack} only after the broker acknowledged it
+ * Writes each record to Kafka and emits an `Ack` only after the broker acknowledged it
  * (acks = all by default). Records are batched (`batchSize`, `lingerMs`), encoded synchronously
  * (Avro in the Confluent wire format through the schema registry by default, or any
  * {@link KafkaValueEncoder}), keyed by `symbol`, and sent with at most `maxInFlightBatches`
@@ -34,7 +34,7 @@ interface Pending<T> {
  * `meta.deadLetter` set, so the stream goes on and an upstream Kafka source can commit past it.
  *
  * Backpressure: RxJS cannot pause a push source, so the sink holds at most `maxBuffered` records
- * and errors with a `BACKPRESSURE` {@link TickflowError} past that. Pair it with a pausable source
+ * and errors with a `BACKPRESSURE` `TickflowError` past that. Pair it with a pausable source
  * (`kafkaSource` pauses when too many records are unacknowledged) or size `maxBuffered` for the
  * hot source's burst.
  *

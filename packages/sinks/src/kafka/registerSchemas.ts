@@ -44,7 +44,7 @@ interface RegistryApi {
  * Registers core's Avro schemas (Trade → `trades_raw-value` and `crypto_raw-value`, Quote →
  * `quotes_raw-value`) and sets each subject's compatibility mode. Idempotent: registering a schema
  * a subject already has returns its id; an existing subject with another mode is switched to
- * `compatibility`. A schema the mode forbids is refused with a {@link ConfigurationError}.
+ * `compatibility`. A schema the mode forbids is refused with a `ConfigurationError`.
  *
  * @param registry - the caller's `@kafkajs/confluent-schema-registry` client
  * @param options - compatibility mode and subjects

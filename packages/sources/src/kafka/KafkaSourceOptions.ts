@@ -50,9 +50,12 @@ export interface KafkaSourceOptions<T> {
 
 /**
  * What {@link kafkaSource} returns: an Observable of records with acknowledgement and shutdown
- * controls. One subscription at a time (it runs one consumer).
+ * controls ({@link KafkaSourceControls}). One subscription at a time (it runs one consumer).
  */
-export interface KafkaSource<T> extends Observable<KafkaRecord<T>> {
+export type KafkaSource<T> = Observable<KafkaRecord<T>> & KafkaSourceControls;
+
+/** The acknowledgement and shutdown controls of a {@link KafkaSource}. */
+export interface KafkaSourceControls {
   /**
    * Tells the source `record` is durably handled downstream; its offset is committed once every
    * earlier record of its partition is acknowledged too.
