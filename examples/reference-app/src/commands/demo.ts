@@ -1,6 +1,9 @@
 import { type InvalidRecord, TradeSchema } from '@tickflow/core';
 import { dedupe, type OhlcvBar, ohlcvWindow, rollup, validate, watermark } from '@tickflow/operators';
 import { filter, share, type Subscription, tap } from 'rxjs';
+import { demoHealth } from '../api/demoHealth.js';
+import { mountApi } from '../api/mountApi.js';
+import { storeBarReader } from '../api/storeBarReader.js';
 import type { CommandContext } from '../cli/CommandContext.js';
 import { BarStore } from '../demo/BarStore.js';
 import { DemoStats } from '../demo/DemoStats.js';
@@ -51,20 +54,11 @@ export async function demo(ctx: CommandContext): Promise<DemoHandle | undefined>
   const tty = process.stdout.isTTY === true && !process.env.TICKFLOW_PLAIN;
   let ready: true | string = 'starting';
   const ops = await startOpsServerWithFallback(config, telemetry, () => ready, true);
-  ops.route('/api/bars', (_req, res, url) => {
-    const q = url.searchParams;
-    const bars = store.bars({
-      ...(q.get('symbol') ? { symbol: q.get('symbol') as string } : {}),
-      ...(q.get('interval') ? { interval: q.get('interval') as string } : {}),
-      ...(q.get('from') ? { from: Number(q.get('from')) } : {}),
-      limit: Math.min(Number(q.get('limit') ?? 500) || 500, 5000),
-    });
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(bars));
-  });
+  const api = mountApi(ops, { api: config.api, reader: storeBarReader(store), feed: store, health: demoHealth(stats), log: telemetry.log });
 
   out(`tickflow demo — ${source.description}`);
   out(`metrics on ${ops.url}/metrics · bars on ${ops.url}/api/bars · Ctrl-C to stop`);
+  for (const line of api.banner) out(line);
 
   let dedupedIn = 0;
   let dedupedOut = 0;
@@ -134,7 +128,10 @@ export async function demo(ctx: CommandContext): Promise<DemoHandle | undefined>
   };
   const timer = setInterval(render, tty ? 1_000 : 2_000);
 
-  shutdown.add('close ops server', () => ops.close());
+  shutdown.add('close ops server', () => {
+    api.close();
+    return ops.close();
+  });
   shutdown.add('stop source', async () => {
     clearInterval(timer);
     for (const s of subs) s.unsubscribe();
@@ -150,6 +147,7 @@ export async function demo(ctx: CommandContext): Promise<DemoHandle | undefined>
     render();
     out('input ended; all windows flushed.');
     await source.close();
+    api.close();
     await ops.close();
   }
   return { store, stats, done };

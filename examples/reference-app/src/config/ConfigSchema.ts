@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApiConfigSchema } from '../api/ApiConfigSchema.js';
 
 const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'expected an http(s) URL, e.g. http://127.0.0.1:8081');
@@ -93,6 +94,8 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Query API auth and rate limits (docs/adr/0080-api-auth.md). */
+    api: ApiConfigSchema.prefault({}),
   })
   .strict();
 

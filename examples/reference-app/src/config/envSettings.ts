@@ -53,4 +53,9 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'TICKFLOW_DEMO_SPEED', path: 'demo.speed', kind: 'number', default: '120', description: 'replay pace (× real time)' },
   { env: 'TICKFLOW_METRICS_HOST', path: 'metrics.host', kind: 'string', default: '0.0.0.0', description: 'address of the /metrics, /healthz, /readyz server' },
   { env: 'TICKFLOW_METRICS_PORT', path: 'metrics.port', kind: 'int', default: '9464', description: 'port of the /metrics, /healthz, /readyz server (0 = any free port)' },
+  { env: 'TICKFLOW_API_TOKEN', path: 'api.token', kind: 'string', default: '(none)', description: 'static bearer token for /api/* (without any auth only 127.0.0.1 may read)', secret: true },
+  { env: 'TICKFLOW_API_JWT_SECRET', path: 'api.jwtSecret', kind: 'string', default: '(none)', description: 'HS256 secret verifying JWT bearer tokens for /api/*', secret: true },
+  { env: 'TICKFLOW_API_JWKS_URL', path: 'api.jwksUrl', kind: 'string', default: '(none)', description: 'JWKS URL verifying JWT bearer tokens for /api/*' },
+  { env: 'TICKFLOW_API_RATE_PER_SECOND', path: 'api.ratePerSecond', kind: 'number', default: '20', description: 'API requests per second per client (token bucket refill)' },
+  { env: 'TICKFLOW_API_BURST', path: 'api.burst', kind: 'int', default: '40', description: 'API requests a client may make at once (token bucket size)' },
 ];

@@ -1,0 +1,286 @@
+/**
+ * End-to-end: fake Finnhub server → `tickflow produce` → Kafka → `tickflow process` → Cassandra,
+ * run as child processes against the real servers of the services script. The processor is
+ * stopped (SIGINT) and restarted mid-way, and late trades arrive in between. Afterwards Gold 5m and
+ * 1h equal bars computed by an independent oracle, Silver has no duplicates but keeps same-value
+ * distinct prints, Bronze has every trade, the DLQ every invalid record, and a real Prometheus
+ * scraped the processor's /metrics.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { readBars, readTrades } from '@tickflow/sinks/cassandra';
+import { createFakeFinnhubServer, type FakeFinnhubServer, type FakeFinnhubTrade } from '@tickflow/sources/testing';
+import cassandra from 'cassandra-driver';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type OracleTrade, oracleBars } from './oracle.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const bin = join(root, 'examples', 'reference-app', 'bin', 'tickflow.mjs');
+const fixture = join(root, '..', 'shared', 'fixtures', 'trades', 'tardis-binance-futures-btcusdt-2020-02-22', 'trades.csv');
+const services = inject('services');
+const run = `e2e${Date.now().toString(36)}`;
+const T0 = Date.UTC(2020, 1, 22, 0, 0);
+const M = 60_000;
+const H = 3_600_000;
+const STOCKS = ['AAPL', 'MSFT', 'NVDA'];
+const BTC = 'BINANCE:BTCUSDT';
+
+const env: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  KAFKA_BROKERS: services.kafka ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  SCHEMA_REGISTRY_URL: services['schema-registry'] ?? process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081',
+  CASSANDRA_CONTACT_POINTS: services.cassandra ?? process.env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1:9042',
+  KAFKA_TOPIC_TRADES: `${run}_trades`,
+  KAFKA_TOPIC_CRYPTO: `${run}_crypto`,
+  KAFKA_TOPIC_QUOTES: `${run}_quotes`,
+  KAFKA_TOPIC_DLQ: `${run}_dlq`,
+  KAFKA_GROUP_ID: `${run}_processor`,
+  CASSANDRA_KEYSPACE: run,
+  TICKFLOW_SYMBOLS: [BTC, ...STOCKS].join(','),
+  TICKFLOW_IDLE_TIMEOUT_MS: '2000',
+  TICKFLOW_LOG_LEVEL: 'warn',
+  FINNHUB_API_KEY: 'e2e-token',
+};
+const prometheus = services.prometheus ?? process.env.PROMETHEUS_URL;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Child {
+  proc: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+function tickflow(args: string[], extra: Record<string, string> = {}): Child {
+  const proc = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exit = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  return { proc, output: () => out, exit };
+}
+async function runToEnd(args: string[]): Promise<string> {
+  const c = tickflow(args);
+  const code = await c.exit;
+  if (code !== 0) throw new Error(`tickflow ${args.join(' ')} exited ${code}:\n${c.output()}`);
+  return c.output();
+}
+async function metric(port: number, name: string, match = ''): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith(name) && line.includes(match) && !line.startsWith('#')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
+}
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, child?: Child): Promise<T> {
+  const t0 = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? ` (${(last as Error).message})` : ''}${child ? `\n${child.output()}` : ''}`);
+    await sleep(500);
+  }
+}
+
+/** The synthetic stream: three stocks over four hours, same-value distinct prints, invalid records. */
+function syntheticInput() {
+  const valid: FakeFinnhubTrade[] = [];
+  const invalid: FakeFinnhubTrade[] = [];
+  let k = 0;
+  for (let ts = T0 + 1_000; ts < T0 + 4 * H; ts += 7_000) {
+    const s = STOCKS[k % 3]!;
+    const t = { s, p: Math.round((100 + 20 * Math.sin(k / 50) + (k % 7)) * 100) / 100, t: ts, v: 1 + (k % 9), c: ['1'] };
+    valid.push(t);
+    if (k % 40 === 0) valid.push({ ...t }); // a same-value distinct print (same s, t, p, v)
+    if (k % 150 === 0) invalid.push({ ...t, p: -1 }, { ...t, v: 0 });
+    k++;
+  }
+  return { valid, invalid };
+}
+/** Trades an hour or more behind what was already sent: late by any watermark. */
+const lateInput: FakeFinnhubTrade[] = [
+  { s: 'AAPL', p: 999, t: T0 + 30 * M, v: 5 },
+  { s: 'MSFT', p: 1, t: T0 + 70 * M, v: 5 },
+];
+
+describe.skipIf(!services.kafka || !services.cassandra || !services['schema-registry'])('reference app end to end', () => {
+  let server: FakeFinnhubServer;
+  let client: cassandra.Client;
+  let kafka: Kafka;
+  const sent: OracleTrade[] = [];
+  const invalidSent: FakeFinnhubTrade[] = [];
+  const lateSent: OracleTrade[] = [];
+  let targetFile: string | undefined;
+
+  beforeAll(async () => {
+    server = await createFakeFinnhubServer({ tokens: ['e2e-token'], port: 0 });
+    env.FINNHUB_URL = server.url;
+    client = new cassandra.Client({ contactPoints: env.CASSANDRA_CONTACT_POINTS!.split(','), localDataCenter: process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1' });
+    await client.connect();
+    kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await client?.execute(`DROP KEYSPACE IF EXISTS ${run}`).catch(() => {});
+    await client?.shutdown();
+    if (targetFile) rmSync(targetFile, { force: true });
+  });
+
+  it('produce → Kafka → process (stopped and restarted) → Cassandra equals the oracle', async () => {
+    // Setup through the CLI itself.
+    expect(await runToEnd(['topics', 'create'])).toContain(`${run}_trades`);
+    expect(await runToEnd(['schemas', 'register'])).toContain(`${run}_trades-value`);
+    expect(await runToEnd(['cassandra', 'init'])).toContain('processor_checkpoints ready');
+
+    // Producer: Finnhub source against the fake server.
+    const producerPort = await freePort();
+    const producer = tickflow(['produce', '--source', 'finnhub'], { TICKFLOW_METRICS_PORT: String(producerPort) });
+    await server.waitForSubscription([BTC, ...STOCKS], 60_000);
+    const acked = () => metric(producerPort, 'tickflow_kafka_sink_records_total');
+    const stable = async (min: number) => {
+      let prev = -1;
+      return until(
+        `the producer to acknowledge ${min} records`,
+        async () => {
+          const n = await acked();
+          const ok = n >= min && n === prev;
+          prev = n;
+          return ok ? n : undefined;
+        },
+        120_000,
+        producer,
+      );
+    };
+
+    const nBtc = await server.replayFile(fixture, { frameSize: 50 });
+    const btc = server.sentTrades().filter((t) => t.s === BTC);
+    expect(btc.length).toBe(nBtc);
+    const { valid, invalid } = syntheticInput();
+    // Frames of 20; every 5th frame is delivered twice (Finnhub redeliveries): same trades, same ids.
+    for (let i = 0, f = 0; i < valid.length; i += 20, f++) await server.publish(valid.slice(i, i + 20), { frameSize: 20, copies: f % 5 === 0 ? 2 : 1 });
+    await server.publish(invalid, { frameSize: 10 });
+    invalidSent.push(...invalid);
+    let seq = 0;
+    for (const t of [...btc, ...valid]) sent.push({ symbol: t.s, price: t.p, size: t.v, ts: t.t, seq: seq++ });
+    const expectedDup = Math.ceil(valid.length / 20 / 5) * 20; // upper bound of copies; counted below from Kafka
+    await stable(sent.length + invalid.length);
+
+    // Phase 1 processor, scraped by Prometheus through a file_sd target.
+    const procPort = await freePort();
+    if (prometheus && services.prometheus) {
+      const dir = join(root, '.services', 'prometheus', 'targets');
+      mkdirSync(dir, { recursive: true });
+      targetFile = join(dir, `${run}.json`);
+      writeFileSync(targetFile, JSON.stringify([{ targets: [`127.0.0.1:${procPort}`], labels: { job: 'tickflow-e2e', run } }]));
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    const inKafka = async () => {
+      let n = 0;
+      for (const topic of [`${run}_trades`, `${run}_crypto`]) for (const p of await admin.fetchTopicOffsets(topic)) n += Number(p.high);
+      return n;
+    };
+    const records = await inKafka();
+    expect(records).toBeGreaterThanOrEqual(sent.length);
+    expect(records).toBeLessThanOrEqual(sent.length + expectedDup);
+    const p1 = tickflow(['process', '--from-beginning'], { TICKFLOW_METRICS_PORT: String(procPort) });
+    await until('the processor to read every record', async () => (await metric(procPort, 'tickflow_trades_ingested_total', 'stage="process"')) >= records || undefined, 120_000, p1);
+    // Hours 0-2 of the stocks and 0-1 of BTC closed and written (the watermark passed them).
+    await until('1h bars to be written', async () => (await metric(procPort, 'tickflow_bars_written_total', 'interval="1h"')) >= 11 || undefined, 120_000, p1).catch(async (e: Error) => {
+      const text = await (await fetch(`http://127.0.0.1:${procPort}/metrics`)).text();
+      throw new Error(`${e.message}\n${text.split('\n').filter((l) => /^tickflow_(bars|open|committed|trades_(ingested|late|dup))/.test(l)).join('\n')}`);
+    });
+    if (prometheus && targetFile) {
+      const q = encodeURIComponent(`sum(tickflow_trades_ingested_total{run="${run}",stage="process"})`);
+      const scraped = await until(
+        'Prometheus to scrape the ingested count',
+        async () => {
+          const body = (await (await fetch(`${prometheus}/api/v1/query?query=${q}`)).json()) as { data: { result: { value: [number, string] }[] } };
+          const v = Number(body.data.result[0]?.value[1] ?? 0);
+          return v >= records ? v : undefined;
+        },
+        60_000,
+        p1,
+      );
+      expect(scraped).toBe(records);
+    }
+    p1.proc.kill('SIGINT');
+    expect(await p1.exit, p1.output()).toBe(0);
+
+    // Late trades arrive while the processor is down; the restarted processor reads from its
+    // committed offsets, flushes at the end of input and exits.
+    await server.publish(lateInput, { frameSize: 10 });
+    for (const t of lateInput) lateSent.push({ symbol: t.s, price: t.p, size: t.v, ts: t.t, seq: seq++ });
+    await stable(sent.length + invalid.length + lateInput.length);
+    producer.proc.kill('SIGINT');
+    expect(await producer.exit, producer.output()).toBe(0);
+    const p2 = tickflow(['process', '--exit-when-idle', '6000'], { TICKFLOW_METRICS_PORT: '0' });
+    expect(await p2.exit, p2.output()).toBe(0);
+    await admin.disconnect();
+
+    // Gold equals the oracle (late trades are in no bar).
+    const from = T0 - H;
+    const to = T0 + 6 * H;
+    for (const [interval, size] of [['5m', 5 * M], ['1h', H]] as const) {
+      const want = oracleBars(sent, size, interval);
+      let got = 0;
+      for (const symbol of [BTC, ...STOCKS]) {
+        const bars = await readBars(client, { symbol, interval, from, to, keyspace: run });
+        got += bars.length;
+        for (const b of bars) {
+          const w = want.get(`${symbol}|${b.start}`);
+          expect(w, `${symbol} ${interval} ${b.start}`).toBeDefined();
+          expect({ o: b.open, h: b.high, l: b.low, c: b.close, n: b.count }).toEqual({ o: w!.open, h: w!.high, l: w!.low, c: w!.close, n: w!.count });
+          expect(b.volume).toBeCloseTo(w!.volume, 6);
+          expect(b.vwap).toBeCloseTo(w!.vwap, 6);
+        }
+      }
+      expect(got, interval).toBe(want.size);
+    }
+
+    // Silver: every distinct trade once (late ones too), same-value distinct prints kept; Bronze: every trade.
+    for (const layer of ['silver', 'bronze'] as const) {
+      let n = 0;
+      let sameValue = 0;
+      for (const symbol of [BTC, ...STOCKS]) {
+        const rows = await readTrades(client, { symbol, layer, from, to, keyspace: run });
+        n += rows.length;
+        const seen = new Map<string, number>();
+        for (const r of rows) seen.set(`${r.ts}|${r.price}|${r.size}`, (seen.get(`${r.ts}|${r.price}|${r.size}`) ?? 0) + 1);
+        sameValue += [...seen.values()].filter((c) => c > 1).length;
+        expect(new Set(rows.map((r) => r.id)).size, `${layer} ${symbol} ids`).toBe(rows.length);
+      }
+      expect(n, layer).toBe(sent.length + lateSent.length);
+      expect(sameValue, `${layer} same-value prints`).toBeGreaterThan(0);
+    }
+
+    // DLQ: every invalid record, with its reason.
+    const consumer = kafka.consumer({ groupId: `${run}_dlq_reader` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${run}_dlq`, fromBeginning: true });
+    const dead: { reason: string; header: string }[] = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        dead.push({ reason: JSON.parse(String(message.value)).reason, header: String(message.headers?.['x-tickflow-reason'] ?? '') });
+      },
+    });
+    await until('the DLQ to hold every invalid record', async () => dead.length >= invalidSent.length || undefined, 60_000);
+    await consumer.disconnect();
+    expect(dead.length).toBe(invalidSent.length);
+    expect(dead.every((d) => d.reason.length > 0 && d.header === d.reason)).toBe(true);
+  }, 600_000);
+});
