@@ -2,6 +2,7 @@
 export const version = '0.1.0';
 export {
   type FinnhubServerError,
+  type FinnhubSymbolControls,
   type FinnhubTradeStream,
   type FinnhubTradesOptions,
   finnhubTrades,

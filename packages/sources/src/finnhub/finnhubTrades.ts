@@ -57,7 +57,10 @@ export interface FinnhubTradesOptions {
  * An `Observable<Trade>` whose symbol set can change while it runs, without reconnecting.
  * Subscribers share the connections (one per API key); the last unsubscribe closes them.
  */
-export interface FinnhubTradeStream extends Observable<Trade> {
+export type FinnhubTradeStream = Observable<Trade> & FinnhubSymbolControls;
+
+/** The run-time controls of a {@link FinnhubTradeStream}. */
+export interface FinnhubSymbolControls {
   /** Subscribes more symbols (on the least-loaded key). Throws ConfigurationError past the limit. */
   add(...symbols: string[]): void;
   /** Unsubscribes symbols. */
@@ -71,7 +74,7 @@ const DEFAULT_RETRY: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: Number.
 /**
  * Live trades from Finnhub's WebSocket API as an `Observable<Trade>`.
  *
- * After each (re)connect it sends one `subscribe` per symbol; trade frames become {@link Trade}s with
+ * After each (re)connect it sends one `subscribe` per symbol; trade frames become `Trade`s with
  * `source: 'finnhub'`, `receivedAt` and an `id` that is the same for a redelivered frame and
  * different for distinct same-value prints (pipe through `dedupe()` to drop redeliveries; see
  * {@link createFinnhubFrameDecoder}). Drops,

@@ -10,7 +10,7 @@ export interface OccurrenceCounter {
 
 /**
  * Turns one element of a Finnhub `{"type":"trade","data":[…]}` frame (`{s, p, t, v, c}`) into a
- * {@link Trade} with `source: 'finnhub'`, or returns the reason it cannot.
+ * `Trade` with `source: 'finnhub'`, or returns the reason it cannot.
  *
  * Only the shape is checked here (`s` a non-empty string, `p`/`t`/`v` finite numbers); business
  * rules such as `size > 0` are left to the `validate` operator, so `v = 0` price updates pass.
