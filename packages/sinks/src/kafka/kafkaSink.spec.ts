@@ -244,6 +244,25 @@ describe('kafkaSink', () => {
     expect(own.disconnect).toHaveBeenCalledTimes(1);
   });
 
+  it('retries connecting a producer it created when the first connect fails', async () => {
+    const sendBatch = vi.fn(async () => [{ topicName: 't', partition: 0, errorCode: 0, baseOffset: '0' }]);
+    let connects = 0;
+    const own = {
+      sendBatch,
+      disconnect: vi.fn(async () => {}),
+      connect: vi.fn(async () => {
+        if (++connects === 1) throw Object.assign(new Error('Connection error: connect ECONNREFUSED'), { retriable: true });
+      }),
+    };
+    const kafka = { producer: () => own, admin: vi.fn() };
+    const acks = await lastValueFrom(
+      from([rec(1)]).pipe(kafkaSink({ producer: kafka as never, topic: 't', encoder: jsonEncoder(), retry: { initialDelayMs: 1, maxDelayMs: 1 } }), toArray()),
+    );
+    expect(acks).toHaveLength(1);
+    expect(own.connect).toHaveBeenCalledTimes(2);
+    expect(sendBatch).toHaveBeenCalledTimes(1);
+  });
+
   it('rejects unsafe or missing configuration with a ConfigurationError', () => {
     const { adapter } = fakeAdapter();
     expect(() => kafkaSink({ producer: adapter, topic: 't', encoder: jsonEncoder(), maxInFlightBatches: 3 })).toThrow(ConfigurationError);

@@ -93,7 +93,8 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.compression !== undefined ? { compression: options.compression } : {}),
       });
-      let started: Promise<void> | undefined = start?.();
+      // Marked handled at once: a failed connect surfaces (and is retried) with the first send.
+      let started: Promise<void> | undefined = handled(start?.());
       let current: Pending<T>[] = [];
       const queue: Pending<T>[][] = [];
       const done = new Map<number, Entry<T>[]>();
@@ -257,7 +258,14 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
       };
 
       const sendOnce = async (messages: KafkaOutgoingMessage[]) => {
-        if (started) await started;
+        if (started) {
+          const connecting = started;
+          // A failed connect of a producer the sink created is retried with the send.
+          await connecting.catch((error: unknown) => {
+            if (started === connecting) started = handled(start?.());
+            throw error;
+          });
+        }
         return adapter.send(messages);
       };
 
@@ -370,6 +378,11 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         }
       };
     });
+}
+
+function handled(p: Promise<void> | undefined): Promise<void> | undefined {
+  p?.catch(() => {});
+  return p;
 }
 
 function defaultKey(record: unknown): string | null {

@@ -12,7 +12,7 @@ function fakeConsumer() {
   let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
   const resolved: string[] = [];
   const consumer = {
-    events: { REBALANCING: 'consumer.rebalancing', GROUP_JOIN: 'consumer.group_join' },
+    events: { REBALANCING: 'consumer.rebalancing', GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
     on: vi.fn((event: string, fn: (e: unknown) => void) => {
       listeners.set(event, [...(listeners.get(event) ?? []), fn]);
       return () => listeners.set(event, (listeners.get(event) ?? []).filter((f) => f !== fn));
@@ -188,6 +188,19 @@ describe('kafkaSource', () => {
     expect(f.consumer.subscribe).toHaveBeenCalledWith({ topics: ['a', 'b'], fromBeginning: true });
     sub.unsubscribe();
     await vi.waitFor(() => expect(f.consumer.disconnect).toHaveBeenCalled());
+  });
+
+  it('errors the stream when the consumer crashes for good, not when kafkajs restarts it', async () => {
+    const f = fakeConsumer();
+    const source = kafkaSource({ consumer: f.consumer as never, topics: 't' });
+    const errors: unknown[] = [];
+    source.subscribe({ error: (e) => errors.push(e) });
+    await vi.waitFor(() => expect(f.consumer.run).toHaveBeenCalled());
+    f.emit('consumer.crash', { error: new Error('broker went away'), restart: true });
+    expect(errors).toEqual([]);
+    f.emit('consumer.crash', { error: new Error('not authorized'), restart: false });
+    expect(String(errors[0])).toMatch(/not authorized/);
+    await vi.waitFor(() => expect(f.consumer.stop).toHaveBeenCalled());
   });
 
   it('allows one subscription at a time and validates its options', async () => {

@@ -220,6 +220,11 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
         consumer.on(consumer.events.REBALANCING, () => {
           commitNow().catch(noop);
         }),
+        consumer.on(consumer.events.CRASH, (e) => {
+          // kafkajs restarts itself after retriable crashes; anything else ends the stream loudly.
+          if (e.payload.restart) log('warn', 'kafka_source_consumer_restarting', e.payload.error);
+          else fail(e.payload.error);
+        }),
         consumer.on(consumer.events.GROUP_JOIN, (e) => {
           // New generation: kafkajs fetches again from the committed offsets, so forget what was in flight.
           tracker.reset();
