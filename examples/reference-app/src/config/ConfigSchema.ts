@@ -33,6 +33,7 @@ export const ConfigSchema = z
       .object({
         symbols: z.array(symbol).default([]),
         intervalMs: z.number().int().min(1000).default(15_000),
+        baseUrl: httpUrl.optional(),
       })
       .strict()
       .prefault({}),
@@ -51,6 +52,14 @@ export const ConfigSchema = z
           .strict()
           .prefault({}),
       })
+      .strict()
+      .prefault({}),
+    nats: z
+      .object({ url: z.string().regex(/^(nats|tls):\/\/\S+$/, 'expected nats://host:port').optional() })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({ url: z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port').optional() })
       .strict()
       .prefault({}),
     schemaRegistry: z
