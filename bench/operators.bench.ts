@@ -9,6 +9,7 @@
  */
 import { type Bar, type Trade, TradeSchema } from '@tickflow/core';
 import { Observable } from 'rxjs';
+import os from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { dedupe, ohlcvWindow, validate, watermark } from '@tickflow/operators';
@@ -17,7 +18,7 @@ const N = Number(process.env.BENCH_TRADES ?? 1_000_000);
 const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 500);
 const MEM_SYMBOLS = Number(process.env.BENCH_MEMORY_SYMBOLS ?? 5_000);
 const MEM_RATE = Number(process.env.BENCH_MEMORY_TRADES_PER_SEC ?? 500); // event-time trades per second
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const OOO = 60_000;
 const SIZE = 300_000;
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
@@ -85,16 +86,26 @@ function runPipeline(records: unknown[]): { bars: number; volume: number } {
 }
 
 /**
- * The same work written as one loop, the way one would by hand: the same checks, the same dedupe
- * key (bucketed by ts, no string building) and TTL/cap, the same global watermark and windows.
+ * The same work written as one loop, the way a careful engineer would by hand: the same checks,
+ * the same dedupe policy (value key without string building: a Map bucketed by ts as a
+ * small-integer offset; two generations rotated by TTL / key cap), the same global watermark and
+ * windows, no RxJS. (The operator's dedupe uses a typed-array hash table instead of the Map.)
  */
 function runLoop(records: unknown[]): { bars: number; volume: number } {
   let bars = 0;
   let volume = 0;
-  const seen = new Map<number, { symbol: string; price: number; size: number }[]>();
-  const fifo: number[] = [];
-  let head = 0;
-  let keys = 0;
+  const TTL = 300_000;
+  const PER_GEN = 50_000;
+  let cur = new Map<number, unknown[]>();
+  let prev: Map<number, unknown[]> | undefined;
+  let curCount = 0;
+  let genStart = Number.NaN;
+  let base = Number.NaN;
+  const inBucket = (b: unknown[] | undefined, symbol: string, price: number, size: number, ts: number) => {
+    if (b === undefined) return false;
+    for (let j = 0; j < b.length; j += 4) if (b[j] === symbol && b[j + 1] === price && b[j + 2] === size && b[j + 3] === ts) return true;
+    return false;
+  };
   let maxTs = Number.NEGATIVE_INFINITY;
   let wm = Number.NEGATIVE_INFINITY;
   type W = { symbol: string; start: number; o: number; ot: number; h: number; l: number; c: number; ct: number; v: number; pv: number; n: number };
@@ -143,29 +154,28 @@ function runLoop(records: unknown[]): { bars: number; volume: number } {
     if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < 0) continue;
     const t: Trade = { symbol, price, size, ts };
     // dedupe
-    let bucket = seen.get(ts);
-    let dup = false;
-    if (bucket) {
-      for (const e of bucket) if (e.symbol === symbol && e.price === price && e.size === size) dup = true;
-    }
-    if (dup) continue;
-    if (!(ts < maxTs - 300_000)) {
-      if (!bucket) {
-        seen.set(ts, (bucket = []));
-        fifo.push(ts);
+    if (Number.isNaN(base)) base = ts;
+    const k = ts - base;
+    const bucket = cur.get(k);
+    if (inBucket(bucket, symbol, price, size, ts) || inBucket(prev?.get(k), symbol, price, size, ts)) continue;
+    if (!(ts < maxTs - TTL)) {
+      if (bucket) bucket.push(t.symbol, t.price, t.size, t.ts);
+      else cur.set(k, [t.symbol, t.price, t.size, t.ts]);
+      if (++curCount >= PER_GEN) {
+        prev = cur;
+        cur = new Map();
+        curCount = 0;
       }
-      bucket.push({ symbol: t.symbol, price: t.price, size: t.size });
-      keys++;
     }
-    if (ts > maxTs) maxTs = ts;
-    while (head < fifo.length && ((fifo[head] as number) < maxTs - 300_000 || keys > 100_000)) {
-      keys -= seen.get(fifo[head] as number)?.length ?? 0;
-      seen.delete(fifo[head] as number);
-      head++;
-    }
-    if (head > 65_536) {
-      fifo.splice(0, head);
-      head = 0;
+    if (ts > maxTs) {
+      maxTs = ts;
+      if (Number.isNaN(genStart)) genStart = ts;
+      else if (ts - genStart >= TTL) {
+        prev = cur;
+        cur = new Map();
+        curCount = 0;
+        genStart = ts;
+      }
     }
     // window
     const start = ts - (ts % SIZE);
@@ -203,11 +213,14 @@ function runLoop(records: unknown[]): { bars: number; volume: number } {
   return { bars, volume };
 }
 
-function time(fn: () => { bars: number; volume: number }): { rate: number; out: { bars: number; volume: number } } {
+/** Wall-clock rate and CPU-time rate (trades per CPU-second of this process: "one core"). */
+function time(fn: () => { bars: number; volume: number }): { rate: number; cpuRate: number; out: { bars: number; volume: number } } {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const out = fn();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { rate: N / s, out };
+  const c = process.cpuUsage(c0);
+  return { rate: N / s, cpuRate: N / ((c.user + c.system) / 1e6), out };
 }
 
 const fmt = (x: number) => `${(x / 1e6).toFixed(2)}M trades/s`;
@@ -216,15 +229,16 @@ console.log(`operators: ${N.toLocaleString()} records, ${SYMBOLS} symbols, best 
 const records = makeRecords(N, SYMBOLS);
 runPipeline(records.slice(0, 200_000));
 runLoop(records.slice(0, 200_000));
-let bestPipe = 0;
-let bestLoop = 0;
+const best = { pipe: 0, loop: 0, pipeCpu: 0, loopCpu: 0 };
 let pipeOut = { bars: 0, volume: 0 };
 let loopOut = { bars: 0, volume: 0 };
 for (let i = 0; i < RUNS; i++) {
   const p = time(() => runPipeline(records));
   const l = time(() => runLoop(records));
-  bestPipe = Math.max(bestPipe, p.rate);
-  bestLoop = Math.max(bestLoop, l.rate);
+  best.pipe = Math.max(best.pipe, p.rate);
+  best.loop = Math.max(best.loop, l.rate);
+  best.pipeCpu = Math.max(best.pipeCpu, p.cpuRate);
+  best.loopCpu = Math.max(best.loopCpu, l.cpuRate);
   pipeOut = p.out;
   loopOut = l.out;
 }
@@ -233,11 +247,16 @@ if (pipeOut.bars !== loopOut.bars || Math.abs(pipeOut.volume - loopOut.volume) >
   process.exitCode = 1;
 }
 console.log(`  bars: ${pipeOut.bars} (loop ${loopOut.bars}), volume ${pipeOut.volume} (loop ${loopOut.volume})`);
-console.log(`  pipeline validate→dedupe→watermark→ohlcvWindow('5m'): ${fmt(bestPipe)}`);
-console.log(`  hand-written loop:                                  ${fmt(bestLoop)}`);
-console.log(`  ratio pipeline/loop: ${(bestPipe / bestLoop).toFixed(2)}x (goal >= 0.35x and >= 1M trades/s)`);
+console.log(`  pipeline validate→dedupe→watermark→ohlcvWindow('5m'): ${fmt(best.pipe)} wall, ${fmt(best.pipeCpu)} per CPU-second`);
+console.log(`  hand-written loop:                                  ${fmt(best.loop)} wall, ${fmt(best.loopCpu)} per CPU-second`);
+console.log(
+  `  ratio pipeline/loop: ${(best.pipe / best.loop).toFixed(2)}x wall, ${(best.pipeCpu / best.loopCpu).toFixed(2)}x CPU (goal >= 0.35x and >= 1M trades/s on one core)`,
+);
+const load = os.loadavg()[0] ?? 0;
+if (load > os.availableParallelism()) {
+  console.log(`  note: load average ${load.toFixed(1)} on ${os.availableParallelism()} cores; wall-clock rates are inflated by contention`);
+}
 
-// Memory: MEM_SYMBOLS symbols, one simulated hour in event time, trades generated on the fly.
 records.length = 0;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as (() => void) | undefined;

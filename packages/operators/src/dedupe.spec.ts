@@ -32,36 +32,49 @@ describe('dedupe', () => {
 
   it('forgets keys behind the TTL horizon (memory bound) and counts drops', async () => {
     const inst = memoryInstrumentation();
-    const out = await all([t(0), t(0), t(5_000), t(0), t(20_000), t(0)], dedupe<Trade>({ ttlMs: 10_000, instrumentation: inst }));
-    // the last t(0) arrives when the horizon is 10 000: its key is gone, so it passes (downstream calls it late)
-    expect(out).toEqual([t(0), t(5_000), t(20_000), t(0)]);
-    expect(inst.total('duplicates_dropped_total')).toBe(2);
-    expect(inst.value('dedupe_keys_evicted_total', { reason: 'ttl' })).toBe(2);
+    const xs = [t(0), t(0), t(5_000), t(0), t(20_000), t(0), t(35_000), t(0)];
+    const out = await all(xs, dedupe<Trade>({ ttlMs: 10_000, instrumentation: inst }));
+    // keys live between ttlMs and 2 × ttlMs of event time: at 20 000 t(0) is still known, at 35 000 it is gone
+    // (it passes on; downstream calls it late)
+    expect(out).toEqual([t(0), t(5_000), t(20_000), t(35_000), t(0)]);
+    expect(inst.total('duplicates_dropped_total')).toBe(3);
+    expect(inst.value('dedupe_keys_evicted_total', { reason: 'ttl' })).toBe(3); // t(0), t(5 000), t(20 000)
   });
 
   it('caps the number of keys with maxKeys (oldest first)', async () => {
     const inst = memoryInstrumentation();
     const out = await all([t(1), t(2), t(3), t(3), t(1)], dedupe<Trade>({ maxKeys: 2, instrumentation: inst }));
     expect(out).toEqual([t(1), t(2), t(3), t(1)]);
-    expect(inst.value('dedupe_keys_evicted_total', { reason: 'max_keys' })).toBe(2);
+    expect(inst.value('dedupe_keys_evicted_total', { reason: 'max_keys' })).toBe(3);
+  });
+
+  it('holds at most maxKeys keys however long the stream', async () => {
+    const inst = memoryInstrumentation();
+    const xs = Array.from({ length: 10_000 }, (_, i) => t(i, { id: `id${i}` }));
+    const out = await all(xs, dedupe<Trade>({ maxKeys: 100, ttlMs: Number.POSITIVE_INFINITY, instrumentation: inst }));
+    expect(out).toHaveLength(10_000);
+    const evictedTotal = inst.total('dedupe_keys_evicted_total');
+    expect(10_000 - evictedTotal).toBeLessThanOrEqual(100);
   });
 
   it('works on a watermarked stream: watermarks pass through and advance the horizon', () => {
     type W = Watermarked<Trade>;
     const rec = (x: Trade): W => ({ kind: 'record', value: x });
     sched().run(({ cold, expectObservable }) => {
-      const src = cold<W>('abcde|', {
+      const src = cold<W>('abcxde|', {
         a: rec(t(0)),
         b: rec(t(0)),
         c: { kind: 'watermark', ts: 50_000 },
+        x: { kind: 'watermark', ts: 70_000 },
         d: rec(t(0)),
-        e: rec(t(60_000)),
+        e: rec(t(80_000)),
       });
-      expectObservable(src.pipe(dedupe({ ttlMs: 10_000 }))).toBe('a-cde|', {
+      expectObservable(src.pipe(dedupe({ ttlMs: 10_000 }))).toBe('a-cxde|', {
         a: rec(t(0)),
         c: { kind: 'watermark', ts: 50_000 },
+        x: { kind: 'watermark', ts: 70_000 },
         d: rec(t(0)),
-        e: rec(t(60_000)),
+        e: rec(t(80_000)),
       });
     });
   });
@@ -99,6 +112,26 @@ describe('dedupe', () => {
         const seen = new Set<string>();
         expect(once).toEqual(xs.filter((x) => !seen.has(keyOf(x)) && seen.add(keyOf(x))));
       }),
+    );
+  });
+
+  it('property: large streams (hash table growth, collisions) equal the naive text-key filter', async () => {
+    const big = fc.array(
+      fc.record({
+        symbol: fc.constantFrom('A', 'B', 'C', 'BINANCE:BTCUSDT'),
+        price: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.constantFrom(0.1, 0.2, 0.30000000000000004, 1e-9)),
+        size: fc.integer({ min: 1, max: 5 }),
+        ts: fc.integer({ min: 1_700_000_000_000, max: 1_700_000_000_400 }),
+      }),
+      { minLength: 500, maxLength: 4_000 },
+    );
+    await fc.assert(
+      fc.asyncProperty(big, async (xs) => {
+        const out = await all(xs);
+        const seen = new Set<string>();
+        expect(out).toEqual(xs.filter((x) => !seen.has(keyOf(x)) && seen.add(keyOf(x))));
+      }),
+      { numRuns: 25 },
     );
   });
 });

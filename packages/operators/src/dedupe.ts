@@ -17,12 +17,13 @@ export interface DedupeOptions<R = any> {
   /** The identity of a record. Default: `id` when it is a non-empty string, else `symbol|ts|price|size`. */
   key?: (record: R) => unknown;
   /**
-   * Forget a key once its event time is more than `ttlMs` behind the newest event time (or the
-   * watermark) seen. Default 300000 (5 min); `Infinity` keeps keys until `maxKeys` pushes them out.
+   * Keep a key at least until the newest event time (or watermark) seen is `ttlMs` past the newest
+   * one at its insertion, and at most about twice that. Default 300000 (5 min); `Infinity` keeps
+   * keys until `maxKeys` pushes them out.
    */
   ttlMs?: number;
   /**
-   * Hard cap on remembered keys; the oldest inserted go first (default 100000). With the default
+   * Hard cap on remembered keys (default 100000); the oldest half goes first. With the default
    * key, ids and value keys are held in two indexes, each capped at `maxKeys`.
    */
   maxKeys?: number;
@@ -69,18 +70,25 @@ export function dedupe<T>(options: DedupeOptions = {}): MonoTypeOperatorFunction
 
   return (source) =>
     new Observable<T>((subscriber) => {
-      const keys = new KeyWindow(maxKeys);
-      const values = new TradeKeyIndex(maxKeys);
+      const keys = new KeyWindow(ttlMs, maxKeys);
+      const values = new TradeKeyIndex(ttlMs, maxKeys);
       let newest = Number.NEGATIVE_INFINITY;
+      let reportedTtl = 0;
+      let reportedCap = 0;
 
-      const trim = () => {
-        const horizon = newest - ttlMs;
-        let [ttl, cap] = keys.evict(horizon);
-        const [ttl2, cap2] = values.evict(horizon);
-        ttl += ttl2;
-        cap += cap2;
-        if (ttl) evicted.inc(ttl, { reason: 'ttl' });
-        if (cap) evicted.inc(cap, { reason: 'max_keys' });
+      const report = () => {
+        const ttl = keys.evictedTtl + values.evictedTtl;
+        const cap = keys.evictedCap + values.evictedCap;
+        if (ttl !== reportedTtl) evicted.inc(ttl - reportedTtl, { reason: 'ttl' });
+        if (cap !== reportedCap) evicted.inc(cap - reportedCap, { reason: 'max_keys' });
+        reportedTtl = ttl;
+        reportedCap = cap;
+      };
+
+      const advance = (ts: number) => {
+        newest = ts;
+        keys.advance(ts);
+        values.advance(ts);
       };
 
       const onRecord = (item: T, record: any) => {
@@ -88,20 +96,41 @@ export function dedupe<T>(options: DedupeOptions = {}): MonoTypeOperatorFunction
         // A record already behind the horizon is checked but not remembered.
         const remember = !(ts < newest - ttlMs);
         let dup: boolean;
-        if (keyOf === undefined && record !== null && typeof record === 'object' && !(typeof record.id === 'string' && record.id !== '')) {
-          dup = values.seen(record, remember);
+        if (keyOf === undefined && typeof record === 'object' && record !== null) {
+          const id = record.id;
+          const price = record.price;
+          const size = record.size;
+          const rts = record.ts;
+          if (typeof id === 'string' && id !== '') {
+            dup = keys.has(id);
+            if (!dup && remember) keys.add(id);
+          } else if (
+            typeof price === 'number' &&
+            typeof size === 'number' &&
+            typeof rts === 'number' &&
+            !Number.isNaN(price + size + rts)
+          ) {
+            dup = values.seen(record.symbol, rts, price, size, remember);
+          } else {
+            // odd values (unvalidated input): the key as text
+            const key = `\u0000${record.symbol}|${rts}|${price}|${size}`;
+            dup = keys.has(key);
+            if (!dup && remember) keys.add(key);
+          }
         } else {
-          const key = keyOf === undefined ? (record !== null && typeof record === 'object' ? record.id : record) : keyOf(record);
+          const key = keyOf === undefined ? record : keyOf(record);
           dup = keys.has(key);
-          if (!dup && remember) keys.add(key, Number.isNaN(ts) ? newest : ts);
+          if (!dup && remember) keys.add(key);
         }
         if (dup) {
           dropped.inc();
           return;
         }
-        if (ts > newest) newest = ts;
-        const horizon = newest - ttlMs;
-        if (keys.size > maxKeys || values.size > maxKeys || horizon > keys.oldestTime || horizon > values.oldestTime) trim();
+        if (ts > newest) {
+          advance(ts);
+          if (keys.evictedTtl + values.evictedTtl !== reportedTtl) report();
+        }
+        if (keys.evictedCap + values.evictedCap !== reportedCap) report();
         subscriber.next(item);
       };
 
@@ -112,8 +141,8 @@ export function dedupe<T>(options: DedupeOptions = {}): MonoTypeOperatorFunction
             if (kind === 'record') return onRecord(item, item.value);
             if (kind === 'watermark') {
               if (item.ts > newest && item.ts !== Number.POSITIVE_INFINITY) {
-                newest = item.ts;
-                trim();
+                advance(item.ts);
+                report();
               }
               subscriber.next(item);
               return;

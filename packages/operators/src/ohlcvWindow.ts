@@ -216,7 +216,9 @@ export function ohlcvWindow(options: OhlcvWindowOptions): OperatorFunction<Trade
 
       const onTrade = (t: Trade) => {
         const ts = t.ts;
-        const start = ts - (((ts % sizeMs) + sizeMs) % sizeMs);
+        let offset = ts % sizeMs;
+        if (offset < 0) offset += sizeMs;
+        const start = ts - offset;
         if (start + closeAfter <= wm || Number.isNaN(start)) {
           lateTotal.inc();
           if (onLate) onLate(t);

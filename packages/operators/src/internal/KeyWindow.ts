@@ -1,69 +1,53 @@
 /**
- * A bounded set of recently seen keys: membership in a `Set`, eviction order in a growable ring
- * buffer (insertion order, which is close to event-time order). Keys leave when their event time
- * falls behind the horizon or when the set exceeds `maxKeys` (oldest inserted first).
+ * A bounded set of recently seen keys (ids or custom keys), with the same two-generation scheme as
+ * {@link TradeKeyIndex}: the previous generation is dropped whole once the newest event time is
+ * `ttlMs` past the current generation's start, or when the current one holds `maxKeys / 2` keys.
  *
  * @internal
  */
 export class KeyWindow {
-  private readonly seen = new Set<unknown>();
-  private keys: unknown[] = new Array(1024);
-  private times: number[] = new Array(1024);
-  private head = 0;
-  private count = 0;
+  private cur = new Set<unknown>();
+  private prev: Set<unknown> | undefined;
+  private genStart = Number.NaN;
+  private readonly perGen: number;
+  /** Keys dropped because of the horizon / because of `maxKeys`, so far. */
+  evictedTtl = 0;
+  evictedCap = 0;
 
-  constructor(private readonly maxKeys: number) {}
-
-  get size(): number {
-    return this.count;
+  constructor(
+    private readonly ttlMs: number,
+    maxKeys: number,
+  ) {
+    this.perGen = Math.max(1, Math.floor(maxKeys / 2));
   }
 
-  /** Event time of the oldest inserted key (`Infinity` when empty). */
-  get oldestTime(): number {
-    return this.count === 0 ? Number.POSITIVE_INFINITY : (this.times[this.head] as number);
+  /** Number of keys held. */
+  get size(): number {
+    return this.cur.size + (this.prev?.size ?? 0);
+  }
+
+  /** Moves the horizon (same scheme as the value-key index). */
+  advance(newest: number): void {
+    if (Number.isNaN(this.genStart)) this.genStart = newest;
+    else if (newest - this.genStart >= this.ttlMs) {
+      this.evictedTtl += this.rotate();
+      this.genStart = newest;
+    }
   }
 
   has(key: unknown): boolean {
-    return this.seen.has(key);
+    return this.cur.has(key) || this.prev?.has(key) === true;
   }
 
-  add(key: unknown, ts: number): void {
-    this.seen.add(key);
-    if (this.count === this.keys.length) this.grow();
-    const i = (this.head + this.count) & (this.keys.length - 1);
-    this.keys[i] = key;
-    this.times[i] = ts;
-    this.count++;
+  add(key: unknown): void {
+    this.cur.add(key);
+    if (this.cur.size >= this.perGen) this.evictedCap += this.rotate();
   }
 
-  /** Evicts keys older than `horizon` and any beyond `maxKeys`; returns [byTtl, byMaxKeys]. */
-  evict(horizon: number): [number, number] {
-    let ttl = 0;
-    let cap = 0;
-    const mask = this.keys.length - 1;
-    while (this.count > 0) {
-      const over = this.count > this.maxKeys;
-      if (!over && !((this.times[this.head] as number) < horizon)) break;
-      this.seen.delete(this.keys[this.head]);
-      this.keys[this.head] = undefined;
-      this.head = (this.head + 1) & mask;
-      this.count--;
-      if (over) cap++;
-      else ttl++;
-    }
-    return [ttl, cap];
-  }
-
-  private grow(): void {
-    const n = this.keys.length;
-    const keys = new Array(n * 2);
-    const times = new Array(n * 2);
-    for (let j = 0; j < n; j++) {
-      keys[j] = this.keys[(this.head + j) & (n - 1)];
-      times[j] = this.times[(this.head + j) & (n - 1)];
-    }
-    this.keys = keys;
-    this.times = times;
-    this.head = 0;
+  private rotate(): number {
+    const dropped = this.prev?.size ?? 0;
+    this.prev = this.cur;
+    this.cur = new Set();
+    return dropped;
   }
 }

@@ -1,85 +1,153 @@
-interface Entry {
-  symbol: unknown;
-  price: unknown;
-  size: unknown;
+/**
+ * One generation of value keys: an open-addressing hash table over typed arrays (no per-key
+ * objects, no Map), keyed by (symbol, ts, price, size).
+ *
+ * @internal
+ */
+class Generation {
+  count = 0;
+  private mask: number;
+  private slots: Int32Array;
+  private syms: unknown[];
+  private tss: Float64Array;
+  private prices: Float64Array;
+  private sizes: Float64Array;
+
+  constructor(capacity: number) {
+    this.mask = capacity - 1;
+    this.slots = new Int32Array(capacity);
+    const n = capacity >> 1;
+    this.syms = new Array(n);
+    this.tss = new Float64Array(n);
+    this.prices = new Float64Array(n);
+    this.sizes = new Float64Array(n);
+  }
+
+  has(h: number, symbol: unknown, ts: number, price: number, size: number): boolean {
+    const { slots, mask, tss, prices, sizes, syms } = this;
+    let i = h & mask;
+    for (;;) {
+      const e = slots[i] as number;
+      if (e === 0) return false;
+      const j = e - 1;
+      if (tss[j] === ts && prices[j] === price && sizes[j] === size && syms[j] === symbol) return true;
+      i = (i + 1) & mask;
+    }
+  }
+
+  add(h: number, symbol: unknown, ts: number, price: number, size: number): void {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    const j = this.count++;
+    this.syms[j] = symbol;
+    this.tss[j] = ts;
+    this.prices[j] = price;
+    this.sizes[j] = size;
+    this.place(h, j);
+  }
+
+  /** Empties the table, keeping its arrays for reuse. */
+  reset(): void {
+    this.slots.fill(0);
+    this.syms.fill(undefined, 0, this.count);
+    this.count = 0;
+  }
+
+  private place(h: number, j: number): void {
+    const { slots, mask } = this;
+    let i = h & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = j + 1;
+  }
+
+  private grow(): void {
+    const capacity = this.slots.length * 2;
+    const n = capacity >> 1;
+    const copy = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a.subarray(0, this.count));
+      return b;
+    };
+    this.tss = copy(this.tss);
+    this.prices = copy(this.prices);
+    this.sizes = copy(this.sizes);
+    this.syms.length = n;
+    this.slots = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    for (let j = 0; j < this.count; j++) {
+      this.place(hash(this.tss[j] as number, this.prices[j] as number, this.sizes[j] as number), j);
+    }
+  }
+}
+
+/** @internal */
+export function hash(ts: number, price: number, size: number): number {
+  let h = Math.imul(ts % 4_294_967_296 | 0, 0x9e3779b1) ^ Math.imul((price * 10_007) | 0, 0x85ebca6b) ^ (size * 31 | 0);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
 }
 
 /**
- * The default dedupe key `symbol|ts|price|size` without building strings: records are bucketed
- * by their exact `ts` (a number key), and a bucket is scanned for the same symbol, price and size
- * (`Object.is` equality, as the key text would compare). Buckets leave in insertion order when
- * their `ts` falls behind the horizon or the number of keys exceeds `maxKeys`.
+ * The default dedupe key `symbol|ts|price|size` for records whose ts, price and size are numbers
+ * (not NaN), without building strings: a hash table over typed arrays per generation.
+ *
+ * Memory is bounded by two generations instead of per-key eviction: keys go into the current
+ * generation; when the newest event time moves `ttlMs` past the generation's start, or the current
+ * generation holds `maxKeys / 2` keys, the previous generation is dropped whole (its arrays are
+ * reused) and the current one becomes the previous. A dropped key was inserted while the newest
+ * event time was more than `ttlMs` behind today's, so no key within the TTL is lost to the horizon
+ * rule; keys live between `ttlMs` and about `2 × ttlMs`, and at most `maxKeys` are held.
  *
  * @internal
  */
 export class TradeKeyIndex {
-  private readonly buckets = new Map<unknown, Entry[]>();
-  private order: unknown[] = new Array(1024);
-  private head = 0;
-  private n = 0;
-  /** Number of keys held. */
-  size = 0;
+  private cur = new Generation(1024);
+  private prev = new Generation(1024);
+  private genStart = Number.NaN;
+  private readonly perGen: number;
+  /** Keys dropped because of the horizon / because of `maxKeys`, so far. */
+  evictedTtl = 0;
+  evictedCap = 0;
 
-  constructor(private readonly maxKeys: number) {}
-
-  /** Oldest bucket's ts (`Infinity` when empty). */
-  get oldestTime(): number {
-    return this.n === 0 ? Number.POSITIVE_INFINITY : (this.order[this.head] as number);
+  constructor(
+    private readonly ttlMs: number,
+    maxKeys: number,
+  ) {
+    this.perGen = Math.max(1, Math.floor(maxKeys / 2));
   }
 
-  /** True (and nothing stored) when the key was seen; otherwise remembers it when `remember`. */
-  seen(r: { symbol?: unknown; ts?: unknown; price?: unknown; size?: unknown }, remember: boolean): boolean {
-    const ts = r.ts;
-    const bucket = this.buckets.get(ts);
-    const symbol = r.symbol;
-    const price = r.price;
-    const size = r.size;
-    if (bucket !== undefined) {
-      for (let i = 0; i < bucket.length; i++) {
-        const e = bucket[i] as Entry;
-        if (Object.is(e.symbol, symbol) && Object.is(e.price, price) && Object.is(e.size, size)) return true;
-      }
-      if (remember) {
-        bucket.push({ symbol, price, size });
-        this.size++;
-      }
-      return false;
+  /** Number of keys held. */
+  get size(): number {
+    return this.cur.count + this.prev.count;
+  }
+
+  /** Moves the horizon: rotates generations once `newest` is `ttlMs` past the current one's start. */
+  advance(newest: number): void {
+    if (Number.isNaN(this.genStart)) this.genStart = newest;
+    else if (newest - this.genStart >= this.ttlMs) {
+      this.evictedTtl += this.rotate();
+      this.genStart = newest;
+    }
+  }
+
+  /** True when the key was seen; otherwise remembers it when `remember`. */
+  seen(symbol: unknown, ts: number, price: number, size: number, remember: boolean): boolean {
+    const h = hash(ts, price, size);
+    if (this.cur.has(h, symbol, ts, price, size) || (this.prev.count > 0 && this.prev.has(h, symbol, ts, price, size))) {
+      return true;
     }
     if (remember) {
-      this.buckets.set(ts, [{ symbol, price, size }]);
-      this.size++;
-      if (this.n === this.order.length) this.grow();
-      this.order[(this.head + this.n) & (this.order.length - 1)] = ts;
-      this.n++;
+      this.cur.add(h, symbol, ts, price, size);
+      if (this.cur.count >= this.perGen) this.evictedCap += this.rotate();
     }
     return false;
   }
 
-  /** Forgets buckets older than `horizon` and any beyond `maxKeys`; returns [byTtl, byMaxKeys]. */
-  evict(horizon: number): [number, number] {
-    let ttl = 0;
-    let cap = 0;
-    while (this.n > 0) {
-      const over = this.size > this.maxKeys;
-      const ts = this.order[this.head];
-      if (!over && !((ts as number) < horizon)) break;
-      const removed = this.buckets.get(ts)?.length ?? 0;
-      this.buckets.delete(ts);
-      this.size -= removed;
-      this.order[this.head] = undefined;
-      this.head = (this.head + 1) & (this.order.length - 1);
-      this.n--;
-      if (over) cap += removed;
-      else ttl += removed;
-    }
-    return [ttl, cap];
-  }
-
-  private grow(): void {
-    const len = this.order.length;
-    const next = new Array(len * 2);
-    for (let j = 0; j < len; j++) next[j] = this.order[(this.head + j) & (len - 1)];
-    this.order = next;
-    this.head = 0;
+  private rotate(): number {
+    const dropped = this.prev.count;
+    const recycled = this.prev;
+    recycled.reset();
+    this.prev = this.cur;
+    this.cur = recycled;
+    return dropped;
   }
 }
