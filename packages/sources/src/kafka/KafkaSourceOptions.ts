@@ -25,7 +25,9 @@ export interface KafkaSourceOptions<T> {
   /** Extra kafkajs consumer settings when the source creates the consumer. */
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
   /** Topic or topics to read. */
-  topics: string | readonly string[];
+  topics?: string | readonly string[];
+  /** One topic to read (the same as `topics: topic`). */
+  topic?: string;
   /** Start from the earliest offset when the group has no committed offset (default false: latest). */
   fromBeginning?: boolean;
   /** Value decoder (default: Avro through `registry` when given, else JSON). */

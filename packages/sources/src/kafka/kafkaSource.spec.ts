@@ -213,5 +213,11 @@ describe('kafkaSource', () => {
     await source.close();
     expect(() => kafkaSource({ topics: 't' })).toThrow(/needs a consumer/);
     expect(() => kafkaSource({ consumer: f.consumer as never, topics: [] })).toThrow(/topics/);
+    expect(() => kafkaSource({ consumer: f.consumer as never })).toThrow(/topics/);
+    const single = fakeConsumer();
+    const one = kafkaSource({ consumer: single.consumer as never, topic: 'solo' });
+    one.subscribe();
+    await vi.waitFor(() => expect(single.consumer.subscribe).toHaveBeenCalledWith({ topics: ['solo'], fromBeginning: false }));
+    await one.close();
   });
 });

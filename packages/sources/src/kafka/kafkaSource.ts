@@ -55,7 +55,8 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
   if (!options.consumer && !(options.kafka && options.groupId)) {
     throw new ConfigurationError('kafkaSource needs a consumer', { setting: 'consumer', hint: 'pass consumer, or kafka and groupId' });
   }
-  const topics = typeof options.topics === 'string' ? [options.topics] : [...options.topics];
+  const wanted = options.topics ?? options.topic ?? [];
+  const topics = typeof wanted === 'string' ? [wanted] : [...wanted];
   if (topics.length === 0 || topics.some((t) => typeof t !== 'string' || t === '')) {
     throw new ConfigurationError('kafkaSource topics must be one or more non-empty topic names', { setting: 'topics' });
   }
