@@ -13,6 +13,7 @@ const VN: number[] = [];
 const C: Array<string[] | undefined> = [];
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 
+let lastSymbol = '';
 const HEAD = '{"data":[';
 const TAIL = '],"type":"trade"}';
 
@@ -45,11 +46,22 @@ export function fastDecodeTradeFrame(text: string, receivedAt: number, seen: Occ
       i += 4;
       if (k === 115 /* s */) {
         if (text.charCodeAt(i) !== 34) return undefined;
+        // frames repeat their symbols: reuse the previous string (its hash is cached for the Map lookups)
+        const ls = lastSymbol.length;
+        if (ls > 0 && text.charCodeAt(i + 1 + ls) === 34 && text.startsWith(lastSymbol, i + 1)) {
+          s = lastSymbol;
+          i += ls + 2;
+          const ch = text.charCodeAt(i++);
+          if (ch === 125 /* } */) break;
+          if (ch !== 44 /* , */) return undefined;
+          continue;
+        }
         const q = text.indexOf('"', i + 1);
         if (q < 0 || q === i + 1) return undefined;
         const str = text.slice(i + 1, q);
         if (!plain(str)) return undefined;
         s = str;
+        lastSymbol = str;
         i = q + 1;
       } else if (k === 99 /* c */) {
         if (text.startsWith('null', i)) {
