@@ -35,7 +35,7 @@ describe('finnhubTrades against the fake Finnhub server', () => {
   });
 
   it('delivers every trade sent exactly once (after id dedupe) across drops, silences, garbage and redelivered frames', async () => {
-    server = await createFakeFinnhubServer({ tokens: ['key-1'], pingIntervalMs: 40 });
+    server = await createFakeFinnhubServer({ tokens: ['key-1'], pingIntervalMs: 100 });
     const s = server;
     const inst = memoryInstrumentation();
     const invalid: unknown[] = [];
@@ -46,7 +46,7 @@ describe('finnhubTrades against the fake Finnhub server', () => {
       token: 'key-1',
       url: s.url,
       symbols,
-      staleTimeoutMs: 250,
+      staleTimeoutMs: 1000,
       retry: { initialDelayMs: 10, maxDelayMs: 50 },
       instrumentation: inst,
       onInvalid: (r) => invalid.push(r),
