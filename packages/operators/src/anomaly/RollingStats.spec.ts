@@ -38,4 +38,11 @@ describe('RollingStats (sliding-window Welford)', () => {
     expect(s.mean).toBeCloseTo(want.mean, 8);
     expect(s.stdev).toBeCloseTo(want.stdev, 8);
   });
+
+  it('returns to an exact zero stdev once an outlier has left a window of equal values (found by fast-check)', () => {
+    const s = new RollingStats(3);
+    for (const x of [0, 0, 0, -82.97131134189404, 0, 0, 0]) s.push(x);
+    expect(s.mean).toBe(0);
+    expect(s.stdev).toBe(0);
+  });
 });

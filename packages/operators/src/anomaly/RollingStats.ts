@@ -1,8 +1,9 @@
 /**
  * Mean and standard deviation of the last `capacity` samples, updated in O(1) per sample with
  * Welford's algorithm run forwards (add the new sample) and backwards (remove the one leaving the
- * window). Removing is numerically weaker than adding, so every `capacity` removals the sums are
- * recomputed from the ring buffer (two passes, amortised O(1)), which bounds the drift.
+ * window). Removing is numerically weaker than adding, so the sums are recomputed from the ring
+ * buffer (two passes) every `capacity` removals, which bounds the drift (amortised O(1)), and
+ * right after an outlier leaves the window, when the subtraction would cancel catastrophically.
  */
 export class RollingStats {
   private readonly buf: Float64Array;
@@ -27,8 +28,8 @@ export class RollingStats {
   /** Adds a sample, evicting the oldest when the window is full. */
   push(x: number): void {
     if (this.n === this.capacity) {
-      this.remove(this.buf[this.head]!);
-      if (++this.removals >= this.capacity) {
+      const inexact = this.remove(this.buf[this.head]!);
+      if (inexact || ++this.removals >= this.capacity) {
         this.removals = 0;
         this.buf[this.head] = x;
         this.head = (this.head + 1) % this.capacity;
@@ -44,19 +45,26 @@ export class RollingStats {
     this.m2 += d * (x - this.mean);
   }
 
-  private remove(x: number): void {
+  /**
+   * Backward Welford step. Returns true when the result may be inexact: subtracting a
+   * contribution much larger than what remains (an outlier leaving the window) cancels
+   * catastrophically, e.g. leaving a tiny non-zero stdev for a window of equal values.
+   */
+  private remove(x: number): boolean {
     const n = this.n - 1;
     if (n === 0) {
       this.n = 0;
       this.mean = 0;
       this.m2 = 0;
-      return;
+      return false;
     }
     const old = this.mean;
     this.mean = old - (x - old) / n;
-    this.m2 -= (x - this.mean) * (x - old);
+    const removed = (x - this.mean) * (x - old);
+    this.m2 -= removed;
     if (this.m2 < 0) this.m2 = 0;
     this.n = n;
+    return this.m2 < removed * 1e-7;
   }
 
   private recompute(): void {

@@ -48,7 +48,7 @@ const isNotFound = (e: unknown) => {
 /**
  * Creates a JetStream stream, or updates an existing one whose subjects or limits differ, so a
  * deploy can call it every start. Retention, storage and replicas of an existing stream cannot
- * change: a mismatch there is a {@link ConfigurationError}.
+ * change: a mismatch there is a `ConfigurationError`.
  *
  * @param jsm - a `JetStreamManager` (`await nc.jetstreamManager()`) or a `NatsConnection`
  * @param options - name, subjects and retention settings

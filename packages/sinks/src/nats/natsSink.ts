@@ -23,7 +23,7 @@ const isConnection = (c: NatsConnection | JetStreamClient): c is NatsConnection 
  * acked with `meta.deadLetter`, counted (`nats_dead_letters_total`) and given to `onInvalid`.
  *
  * @param options - the NATS connection or JetStream client, subject, message id, limits
- * @returns an operator from records to {@link Ack}s carrying {@link NatsAckMeta}
+ * @returns an operator from records to `Ack`s carrying {@link NatsAckMeta}
  * @example
  * ```ts
  * import { connect } from 'nats';

@@ -34,7 +34,7 @@ const isDataError = (e: unknown) => /^2[23]/.test((e as { code?: string }).code 
  * with `meta.deadLetter`, counted (`postgres_dead_letters_total`) and given to `onInvalid`.
  *
  * @param options - the pg Pool, record kind, table, batching
- * @returns an operator from records to {@link Ack}s carrying {@link PostgresAckMeta}
+ * @returns an operator from records to `Ack`s carrying {@link PostgresAckMeta}
  * @example
  * ```ts
  * import pg from 'pg';

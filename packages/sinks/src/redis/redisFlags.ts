@@ -29,7 +29,7 @@ const DAY_MS = 86_400_000;
  * flag write nothing and are acked with `meta.skipped`. Pipelined like {@link redisLatest}.
  *
  * @param options - the ioredis client, key template, flag rule, TTL, batching
- * @returns an operator from records to {@link Ack}s carrying {@link RedisAckMeta}
+ * @returns an operator from records to `Ack`s carrying {@link RedisAckMeta}
  * @example
  * ```ts
  * import { Redis } from 'ioredis';

@@ -24,7 +24,7 @@ export interface RedisLatestOptions<T> extends RedisSinkCommonOptions<T> {
  * is acked with `meta.deadLetter`, counted (`redis_dead_letters_total`) and given to `onInvalid`.
  *
  * @param options - the ioredis client, key template, fields, TTL, batching
- * @returns an operator from records to {@link Ack}s carrying {@link RedisAckMeta}
+ * @returns an operator from records to `Ack`s carrying {@link RedisAckMeta}
  * @example
  * ```ts
  * import { Redis } from 'ioredis';

@@ -25,7 +25,7 @@ export interface RedisStreamOptions<T> extends RedisSinkCommonOptions<T> {
  * duplicates (the record's own `id` is in the entry).
  *
  * @param options - the ioredis client, stream key, fields, length cap, batching
- * @returns an operator from records to {@link Ack}s carrying {@link RedisAckMeta}
+ * @returns an operator from records to `Ack`s carrying {@link RedisAckMeta}
  * @example
  * ```ts
  * import { Redis } from 'ioredis';
