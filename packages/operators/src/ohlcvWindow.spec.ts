@@ -160,6 +160,16 @@ describe('ohlcvWindow', () => {
     ]);
   });
 
+  it('closes the bar of a stream that went quiet, through the idle timeout of watermark()', () => {
+    sched().run(({ hot, expectObservable, expectSubscriptions }) => {
+      const src = hot<Trade>('a', { a: t(100, 10) });
+      // idle ticks every 200 ms move the watermark 100 → 300 → … → 1100 at 1000 ms: the window [0, 1000) closes
+      const out = src.pipe(watermark({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 200 }), ohlcvWindow({ size: '1s' }));
+      expectObservable(out, '^ 1500ms !').toBe('1000ms B', { B: bar('AAPL', 0, 10, 10, 10, 10, 1, 1, 10) });
+      expectSubscriptions(src.subscriptions).toBe('^ 1500ms !');
+    });
+  });
+
   it('releases the source on unsubscribe', () => {
     sched().run(({ hot, expectObservable, expectSubscriptions }) => {
       const src = hot<W>('-a---', { a: rec(t(1, 1)) });

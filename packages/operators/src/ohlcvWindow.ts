@@ -7,7 +7,7 @@ import {
   parseInterval,
   type Trade,
 } from '@tickflow/core';
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import {
   addTrade,
   addTradeWithRules,
@@ -78,6 +78,11 @@ export interface OhlcvWindowOptions {
   conditions?: TradeConditionRules;
   /** Metrics: `trades_late_total`, `bars_emitted_total{kind}`. */
   instrumentation?: Instrumentation;
+  /**
+   * Accepted so one scheduler can be handed to every operator; ohlcvWindow itself runs no timers
+   * (windows close only on watermarks; the idle timer lives in {@link watermark}).
+   */
+  scheduler?: SchedulerLike;
 }
 
 /**
