@@ -234,6 +234,10 @@ const dur = (ms: number | null) => (ms === null ? '—' : ms < 1000 ? `${ms} ms`
 async function refreshHealth() {
   try {
     const h = await api<Health>('/api/health');
+    const listed = new Set([...symbolSelect.options].map((o) => o.value));
+    for (const s of h.symbols) {
+      if (!listed.has(s.symbol) && s.lastUpdate !== null) symbolSelect.add(new Option(s.symbol, s.symbol));
+    }
     const p = h.pipeline;
     const rows: [string, string, boolean?][] = p
       ? [

@@ -61,7 +61,7 @@ function parseQuery<S extends z.ZodType>(schema: S, url: URL, keys: readonly str
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data };
   const { reason, field } = describeZodError(r.error);
-  return { ok: false, message: `bad parameter ${field}: ${reason}` };
+  return { ok: false, message: `bad parameter ${reason.startsWith(`${field}:`) ? reason : `${field}: ${reason}`}` };
 }
 
 /**
