@@ -51,8 +51,10 @@ const type = (await registry.getSchema(id)) as unknown as avro.Type;
 const header = Buffer.alloc(5);
 header.writeInt32BE(id, 1);
 
+let cpu = { raw: 0, sink: 0 };
 async function raw(n: number, tag: string): Promise<number> {
   const input = trades(n, tag);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < input.length; i += BATCH) {
     const messages: Message[] = [];
@@ -62,13 +64,18 @@ async function raw(n: number, tag: string): Promise<number> {
     }
     await producer.send({ topic: TOPIC, messages, acks: -1, compression: COMPRESSION });
   }
+  const c = process.cpuUsage(c0);
+  cpu.raw += c.user + c.system;
   return performance.now() - t0;
 }
 
 async function sink(n: number, tag: string): Promise<number> {
   const input = trades(n, tag);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await lastValueFrom(from(input).pipe(kafkaSink<Trade>({ producer, topic: TOPIC, registry, batchSize: BATCH, compression: COMPRESSION, maxBuffered: n })));
+  const c = process.cpuUsage(c0);
+  cpu.sink += c.user + c.system;
   return performance.now() - t0;
 }
 
@@ -77,6 +84,7 @@ try {
   await raw(5000, 'wr');
   await sink(5000, 'ws');
   const per = Math.ceil(MSGS / ROUNDS);
+  cpu = { raw: 0, sink: 0 };
   let rawMs = 0;
   let sinkMs = 0;
   for (let r = 0; r < ROUNDS; r++) {
@@ -92,6 +100,7 @@ try {
   console.log(`\n${total} Avro trades each, batch ${BATCH}, acks -1, idempotent, compression ${process.env.BENCH_KAFKA_COMPRESSION ?? 'none'}`);
   console.log(`  raw kafkajs producer.send (baseline): ${rawRate} msg/s`);
   console.log(`  kafkaSink:                            ${sinkRate} msg/s  ratio ${(sinkRate / rawRate).toFixed(3)}x  (goal >= 0.9x and >= 100000 msg/s)`);
+  console.log(`  client CPU per message: raw ${(cpu.raw / total).toFixed(1)} µs, kafkaSink ${(cpu.sink / total).toFixed(1)} µs`);
 } finally {
   await producer.disconnect();
   await admin.deleteTopics({ topics: [TOPIC] }).catch(() => {});
