@@ -79,7 +79,7 @@ async function compare(ticks: unknown[], conditions: OhlcvWindowOptions['conditi
   return { invalid, late, bars, minutes: minutes.length, ohlcMatches, allMatches: minutes.length - mismatches.length, mismatches };
 }
 
-describe.skipIf(!present)('ohlcvWindow on real SPY ticks (LEAN, 2013-10-07)', () => {
+describe.skipIf(!present)('ohlcvWindow on real SPY ticks (LEAN, 2013-10-07)', { timeout: 60_000 }, () => {
   const ticks = present ? loadTicks() : [];
 
   it('naive OHLCV matches open/high/low/close in 697 of 828 minutes', async () => {

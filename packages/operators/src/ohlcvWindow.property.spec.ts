@@ -68,7 +68,7 @@ const scenario = fc
     return order.map(({ x }) => ({ symbol: x.symbol, price: x.price, size: x.size, ts: x.ts }) as Trade);
   });
 
-describe('ohlcvWindow properties', () => {
+describe('ohlcvWindow properties', { timeout: 60_000 }, () => {
   it('for any arrival order within the out-of-orderness bound, bars equal the batch computation', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (arrived) => {

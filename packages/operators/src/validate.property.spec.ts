@@ -33,7 +33,7 @@ const input = fc.oneof({ weight: 8, arbitrary: record }, { weight: 1, arbitrary:
 /** -0 and 0 are the same number to every consumer; compare them as equal. */
 const norm = (v: unknown) => JSON.parse(JSON.stringify(v ?? null, (_k, x) => (Object.is(x, -0) ? 0 : x)));
 
-describe('validate fast path', () => {
+describe('validate fast path', { timeout: 60_000 }, () => {
   it('agrees with TradeSchema.safeParse on any input (accept/reject and output)', () => {
     fc.assert(
       fc.property(input, (x) => {
