@@ -62,6 +62,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       case 'process':
         await (await import('./commands/processCommand.js')).processCommand(ctx);
         return;
+      case 'quotes':
+        await (await import('./commands/quotes.js')).quotes(ctx);
+        return;
       case 'topics create':
         await (await import('./commands/topicsCreate.js')).topicsCreate(ctx);
         return;

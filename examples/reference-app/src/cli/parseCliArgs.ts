@@ -11,6 +11,7 @@ export type CommandName =
   | 'services up'
   | 'services down'
   | 'services status'
+  | 'quotes'
   | 'config'
   | 'help';
 
@@ -59,7 +60,7 @@ const TWO_WORD: Record<string, readonly string[]> = {
   cassandra: ['init'],
   services: ['up', 'down', 'status'],
 };
-const ONE_WORD = ['demo', 'produce', 'process', 'config', 'help'];
+const ONE_WORD = ['demo', 'produce', 'process', 'quotes', 'config', 'help'];
 const SOURCES = ['auto', 'finnhub', 'replay', 'synthetic', 'fake-finnhub'];
 
 const list = (v: string | undefined) =>
@@ -138,7 +139,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
     command = `${first} ${second}` as CommandName;
   } else {
-    throw new UsageError(`unknown command "${first}"; commands: demo, produce, process, topics create, schemas register, cassandra init, services up|down|status, config`);
+    throw new UsageError(`unknown command "${first}"; commands: demo, produce, process, quotes, topics create, schemas register, cassandra init, services up|down|status, config`);
   }
   if (words.length > 0 && !command.startsWith('services ')) throw new UsageError(`unexpected argument(s) after "${command}": ${words.join(' ')}`);
 
@@ -202,6 +203,7 @@ Commands
                        (Avro; EXCHANGE:PAIR symbols → crypto_raw; invalid → DLQ). --quotes: Yahoo → quotes_raw
   process              Kafka trades_raw → Cassandra trades_bronze → dedupe → trades_silver → watermark →
                        5m bars → trades_gold_5m → 1h rollup → trades_gold_1h (offsets committed only when safe)
+  quotes               Yahoo Finance quotes → NATS (NATS_URL), Redis (REDIS_URL), --kafka quotes_raw
   topics create        create trades_raw, crypto_raw, quotes_raw and the DLQ topic (idempotent)
   schemas register     register the Avro schemas in the schema registry
   cassandra init       create the keyspace and the Bronze/Silver/Gold tables (idempotent)

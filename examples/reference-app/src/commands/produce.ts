@@ -1,7 +1,9 @@
-import { type InvalidRecord, type Trade, TradeSchema } from '@tickflow/core';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { type InvalidRecord, type Quote, quoteAvroSchema, type Trade, TradeSchema } from '@tickflow/core';
 import { validate } from '@tickflow/operators';
 import { jsonEncoder, kafkaSink } from '@tickflow/sinks/kafka';
-import { EMPTY, finalize, lastValueFrom, map, merge, type Observable, of, share, Subject, takeUntil, tap } from 'rxjs';
+import type { Producer } from 'kafkajs';
+import { EMPTY, finalize, lastValueFrom, map, merge, type Observable, share, Subject, takeUntil, tap } from 'rxjs';
 import type { CommandContext } from '../cli/CommandContext.js';
 import { connectOrExplain, kafkaClients } from '../kafka/connectKafka.js';
 import { type DeadLetterRecord, deadLetterRecord } from '../kafka/deadLetterRecord.js';
@@ -55,6 +57,8 @@ export async function produce(ctx: CommandContext): Promise<void> {
   const dlqUntilDone$: Observable<DeadLetterRecord> = invalid$.pipe(map((r) => deadLetterRecord(r, 'produce', Date.now())));
 
   let producer: { disconnect(): Promise<void> } | undefined;
+  let producerClient: Producer | undefined;
+  let registryClient: SchemaRegistry | undefined;
   let quotes: Observable<unknown> = EMPTY;
   let run: Observable<unknown>;
   if (flags.dryRun) {
@@ -67,6 +71,8 @@ export async function produce(ctx: CommandContext): Promise<void> {
     const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await connectOrExplain('producer', config.kafka.brokers, () => p.connect());
     producer = p;
+    producerClient = p;
+    registryClient = registry;
     const sentAt = new WeakMap<object, number>();
     const latency = (target: string) => (ack: { record: object }) => {
       const t0 = sentAt.get(ack.record);
@@ -98,7 +104,7 @@ export async function produce(ctx: CommandContext): Promise<void> {
       ),
     );
   }
-  if (flags.quotes) quotes = await quotesPipeline(ctx);
+  if (flags.quotes) quotes = await quotesToKafka(ctx, producerClient, registryClient);
   ready = true;
   telemetry.log('info', 'produce_started', { source: source.description, brokers: config.kafka.brokers, dryRun: flags.dryRun });
 
@@ -121,17 +127,13 @@ export async function produce(ctx: CommandContext): Promise<void> {
   }
 }
 
-/** The Yahoo quotes → quotes_raw pipeline (src/pipelines/quotesPipeline.ts), when present. */
-async function quotesPipeline(ctx: CommandContext): Promise<Observable<unknown>> {
-  const path = '../pipelines/quotesPipeline.js';
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(path)) as Record<string, unknown>;
-  } catch (error) {
-    ctx.telemetry.log('error', 'quotes_pipeline_missing', { error });
-    throw new Error('--quotes: the Yahoo quotes pipeline (src/pipelines/quotesPipeline.ts) is not available in this build');
-  }
-  const fn = mod.quotesPipeline as ((c: CommandContext) => Observable<unknown> | Promise<Observable<unknown>>) | undefined;
-  if (typeof fn !== 'function') throw new Error('--quotes: src/pipelines/quotesPipeline.ts does not export quotesPipeline(ctx)');
-  return (await fn(ctx)) ?? of();
+/** `--quotes`: the Yahoo quotes pipeline (src/pipelines/quotesPipeline.ts) with a Kafka leg to quotes_raw. */
+async function quotesToKafka(ctx: CommandContext, producer: Producer | undefined, registry: SchemaRegistry | undefined): Promise<Observable<unknown>> {
+  const { quoteSource } = await import('./quotes.js');
+  const { quotesPipeline } = await import('../pipelines/quotesPipeline.js');
+  const onInvalid = (r: InvalidRecord) => ctx.telemetry.metrics.invalid.inc(1, { stage: 'quotes', symbol: 'other', field: r.field ?? 'record' });
+  const quotes$ = quoteSource(ctx, onInvalid);
+  if (!producer || !registry) return quotes$.pipe(tap((q) => ctx.out(`${ctx.config.kafka.topics.quotes} ${JSON.stringify(q)}`)));
+  const kafka = kafkaSink<Quote>({ producer, topic: ctx.config.kafka.topics.quotes, registry, schema: quoteAvroSchema, dlqTopic: ctx.config.kafka.topics.dlq, instrumentation: ctx.telemetry.inst });
+  return quotesPipeline({ quotes$, kafka, onInvalid, instrumentation: ctx.telemetry.inst });
 }

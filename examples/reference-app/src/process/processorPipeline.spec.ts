@@ -133,6 +133,7 @@ async function scenario(seed: number, ignoreClosedThrough: boolean) {
   };
   const run = (final: boolean, crashAfterMs: number) =>
     new Promise<void>((resolve, reject) => {
+      const atStart = committed.map((c) => c.closedThrough);
       const tracker = new CommitTracker({ fineWindowMs: M5, coarseWindowMs: H });
       const commit = () => {
         for (const c of tracker.commitPoints()) committed[c.partition] = { offset: c.offset, closedThrough: c.closedThrough };
@@ -150,14 +151,24 @@ async function scenario(seed: number, ignoreClosedThrough: boolean) {
         records: recordsFrom(final),
         sinks: store.sinks,
         tracker,
-        closedThrough: (_t, p) => (ignoreClosedThrough ? Number.NEGATIVE_INFINITY : committed[p]!.closedThrough),
+        closedThrough: (_t, p) => (ignoreClosedThrough ? Number.NEGATIVE_INFINITY : atStart[p]!),
         maxOutOfOrdernessMs: OOO,
         idleTimeoutMs: 0,
         partitions: log.map((_, p) => `t|${p}`),
         allowedLatenessMs: 0,
         maxFutureMs: 5_000,
       }).subscribe({ error: reject, complete: () => stop(false) });
-      if (!final) setTimeout(() => stop(true), crashAfterMs);
+      if (!final) {
+        // crash a few ms after this run has committed past finished hours (or after 500 ms)
+        const before = committed.map((c) => c.offset).join();
+        const t0 = Date.now();
+        const wait = setInterval(() => {
+          if (committed.map((c) => c.offset).join() !== before || Date.now() - t0 > 500) {
+            clearInterval(wait);
+            setTimeout(() => stop(true), crashAfterMs);
+          }
+        }, 1);
+      }
     });
   for (let k = 0; k < 3; k++) await run(false, 2 + Math.floor(rnd() * 6));
   await run(true, 0);
