@@ -255,7 +255,7 @@ async function refreshHealth() {
       .map(
         (s) =>
           `<tr class="${s.stale ? 'stale' : ''}${s.symbol === sel.symbol ? ' current' : ''}" data-symbol="${s.symbol}"><td>${s.symbol}</td><td>${ago(s.ageMs)}</td><td>${
-            s.lastBarStart === null ? '—' : new Date(s.lastBarStart).toISOString().slice(5, 16).replace('T', ' ')
+            s.lastBarStart === null ? '—' : new Date(s.lastBarStart).toISOString().slice(11, 16)
           }</td></tr>`,
       )
       .join('');

@@ -1,0 +1,207 @@
+/**
+ * The dashboard in a real browser: Debian's chromium driven by playwright-core, against the
+ * `tickflow demo` CLI (synthetic trades on a 600× clock, so a 5m bar closes every half second
+ * and a 1h bar every six) started as a child process with its HTTP server on a free port.
+ * Skips only when /usr/bin/chromium is absent (CI installs it in .ci/run).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const APP = join(ROOT, 'examples/reference-app');
+const SYMBOLS = ['AAPL', 'MSFT', 'BINANCE:BTCUSDT'];
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`[browser] skipping the dashboard test: ${CHROMIUM} not found (apt-get install -y chromium)`);
+
+interface ProbeBar {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+type Probe = {
+  symbol: string;
+  interval: string;
+  ready: boolean;
+  liveUpdates: number;
+  bars(): ProbeBar[];
+  volumes(): { time: number; value: number }[];
+};
+declare const window: { __tickflowChart?: Probe };
+
+let demo: ChildProcess | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+let base = '';
+let profile = '';
+const output: string[] = [];
+
+async function startDemo(): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    [join(APP, 'bin/tickflow.mjs'), 'demo', '--source', 'synthetic', '--symbols', SYMBOLS.join(','), '--speed', '600', '--rate', '1', '--metrics-port', '0'],
+    { cwd: APP, env: { ...process.env, TICKFLOW_PLAIN: '1', TICKFLOW_METRICS_HOST: '127.0.0.1', TICKFLOW_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  demo = child;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo did not print its dashboard URL within 60 s:\n${output.join('')}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.length > 200) output.splice(0, output.length - 200);
+      const m = /dashboard on (http:\/\/[^\s/]+)\//.exec(output.join(''));
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output.join('')}`)));
+  });
+}
+
+/** Runs `fn` in the page with the chart probe (its source is sent, so it must not close over anything). */
+const probe = <T>(fn: (p: Probe) => T) => page.evaluate(`(${fn.toString()})(window.__tickflowChart)`) as Promise<T>;
+const waitFor = (pred: string, timeout = 30_000) => page.waitForFunction(pred, undefined, { timeout, polling: 100 });
+
+async function apiBars(symbol: string, interval: string): Promise<{ start: number; open: number; high: number; low: number; close: number; volume: number }[]> {
+  const res = await fetch(`${base}/api/bars?symbol=${encodeURIComponent(symbol)}&interval=${interval}&limit=1500`);
+  expect(res.status).toBe(200);
+  return (await res.json()).bars;
+}
+
+/** Counts pixels of the chart's canvases close to the up/down candle colours. */
+async function candlePixels(): Promise<{ up: number; down: number; painted: number; total: number }> {
+  return page.evaluate(() => {
+    const near = (d: Uint8ClampedArray, i: number, r: number, g: number, b: number) => Math.abs((d[i] ?? 0) - r) + Math.abs((d[i + 1] ?? 0) - g) + Math.abs((d[i + 2] ?? 0) - b) < 40;
+    let up = 0;
+    let down = 0;
+    let painted = 0;
+    let total = 0;
+    for (const c of document.querySelectorAll<HTMLCanvasElement>('#chart canvas')) {
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) continue;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4) {
+        total++;
+        if ((d[i + 3] ?? 0) > 0 && !near(d, i, 0x0f, 0x14, 0x20)) painted++;
+        if (near(d, i, 0x26, 0xa6, 0x9a)) up++;
+        else if (near(d, i, 0xef, 0x53, 0x50)) down++;
+      }
+    }
+    return { up, down, painted, total };
+  }) as Promise<{ up: number; down: number; painted: number; total: number }>;
+}
+
+describe.skipIf(!hasChromium)('dashboard in chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(join(APP, 'dist/web/index.html'))) {
+      execFileSync('npm', ['run', 'build', '-w', '@tickflow/reference-app'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    base = await startDemo();
+    profile = mkdtempSync(join(tmpdir(), 'tickflow-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 720 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => output.push(`[page error] ${e.message}\n`));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    demo?.kill('SIGTERM');
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('draws the candles the API serves for the first symbol', async () => {
+    await page.goto(`${base}/?symbol=AAPL`);
+    await waitFor('window.__tickflowChart?.ready && window.__tickflowChart.bars().length >= 3');
+    const drawn = await probe((p) => ({ symbol: p.symbol, interval: p.interval, bars: p.bars(), volumes: p.volumes() }));
+    expect(drawn.symbol).toBe('AAPL');
+    expect(drawn.interval).toBe('5m');
+    for (const b of drawn.bars) {
+      expect(b.low).toBeLessThanOrEqual(Math.min(b.open, b.close));
+      expect(b.high).toBeGreaterThanOrEqual(Math.max(b.open, b.close));
+      expect(b.time % 300).toBe(0);
+    }
+    expect(drawn.volumes.length).toBe(drawn.bars.length);
+    // The chart holds what /api/bars serves (the newest bar may have moved on since: compare the closed ones).
+    const served = await apiBars('AAPL', '5m');
+    const byTime = new Map(served.map((b) => [b.start / 1000, b]));
+    const closed = drawn.bars.slice(0, -1);
+    expect(closed.length).toBeGreaterThanOrEqual(2);
+    for (const b of closed) expect(byTime.get(b.time)).toMatchObject({ open: b.open, high: b.high, low: b.low, close: b.close });
+    // And the canvas is not blank: candle-coloured pixels are painted.
+    const px = await candlePixels();
+    expect(px.total).toBeGreaterThan(100_000);
+    expect(px.up + px.down).toBeGreaterThan(200);
+    expect(px.painted).toBeGreaterThan(px.up + px.down);
+  });
+
+  it('adds a new bar live, without reloading', async () => {
+    const before = await probe((p) => p.bars().at(-1)?.time ?? 0);
+    await page.evaluate(() => {
+      (window as unknown as { __marker: number }).__marker = 42;
+    });
+    await waitFor(`(window.__tickflowChart.bars().at(-1)?.time ?? 0) > ${before}`, 20_000);
+    const after = await probe((p) => ({ last: p.bars().at(-1)?.time ?? 0, live: p.liveUpdates }));
+    expect(after.last).toBeGreaterThan(before);
+    expect(after.live).toBeGreaterThan(0);
+    // same page: the marker survived, so the new bar came over the stream, not a reload
+    expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(42);
+    expect(await page.textContent('#status')).toBe('live');
+  });
+
+  it('switches symbol with the picker', async () => {
+    await page.selectOption('#symbol', 'MSFT');
+    await waitFor("window.__tickflowChart.symbol === 'MSFT' && window.__tickflowChart.ready && window.__tickflowChart.bars().length >= 2");
+    const bars = await probe((p) => p.bars());
+    const served = await apiBars('MSFT', '5m');
+    const first = served.find((b) => b.start / 1000 === bars[0]?.time);
+    expect(first).toMatchObject({ open: bars[0]?.open, close: bars[0]?.close });
+    expect(page.url()).toContain('symbol=MSFT');
+    // AAPL and MSFT are different series (synthetic prices start near 100 and wander apart)
+    const aapl = await apiBars('AAPL', '5m');
+    expect(served.map((b) => b.close)).not.toEqual(aapl.slice(0, served.length).map((b) => b.close));
+  });
+
+  it('switches to 1h bars and back', async () => {
+    await page.click('[data-interval="1h"]');
+    await waitFor("window.__tickflowChart.interval === '1h' && window.__tickflowChart.ready && window.__tickflowChart.bars().length >= 1", 30_000);
+    const hourly = await probe((p) => p.bars());
+    for (const b of hourly) expect(b.time % 3600).toBe(0);
+    expect(await page.getAttribute('[data-interval="1h"]', 'class')).toContain('active');
+    await page.click('[data-interval="5m"]');
+    await waitFor("window.__tickflowChart.interval === '5m' && window.__tickflowChart.ready && window.__tickflowChart.bars().length >= 3");
+    expect(await probe((p) => p.bars().some((b) => b.time % 3600 !== 0))).toBe(true);
+  });
+
+  it('shows pipeline health and saves a screenshot', async () => {
+    await page.selectOption('#symbol', 'AAPL');
+    await waitFor("window.__tickflowChart.symbol === 'AAPL' && window.__tickflowChart.ready");
+    await page.waitForSelector('#symbols tbody tr', { timeout: 10_000 });
+    const counters = await page.textContent('#counters');
+    expect(counters).toMatch(/trades\/s[\d.]+/);
+    expect(counters).toContain('DLQ');
+    expect(counters).toContain('lag');
+    const rows = await page.$$eval('#symbols tbody tr', (trs) => trs.map((tr) => ({ symbol: tr.getAttribute('data-symbol'), stale: tr.classList.contains('stale') })));
+    expect(rows.map((r) => r.symbol).sort()).toEqual([...SYMBOLS].sort());
+    expect(rows.every((r) => !r.stale)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500)); // a few more live candles for the picture
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    const file = join(ROOT, 'test-results/dashboard.png');
+    await page.screenshot({ path: file });
+    expect(existsSync(file)).toBe(true);
+    expect(output.join('')).not.toContain('[page error]');
+  });
+});
