@@ -140,7 +140,7 @@ export function finnhubTrades(options: FinnhubTradesOptions = {}): FinnhubTradeS
     }
     if (assignment.size + fresh.length > capacity) {
       throw new ConfigurationError(
-        `${assignment.size + fresh.length} symbols need more than ${tokens.length} Finnhub connection(s) of ${maxPer} symbols allow (${capacity})`,
+        `${assignment.size + fresh.length} symbols are more than ${tokens.length} Finnhub API key(s) can carry: ${maxPer} symbols per connection, one connection per key (${capacity} in all)`,
         { setting: 'symbols', hint: `subscribe at most ${capacity} symbols, or pass more API keys as token: [...] (one connection per key)` },
       );
     }

@@ -1,21 +1,17 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFinnhubFrameDecoder } from './createFinnhubFrameDecoder.js';
-import { parseFinnhubFrame } from './parseFinnhubFrame.js';
+import { parseFinnhubFrame, parseFinnhubFrameSlow } from './parseFinnhubFrame.js';
 
-const FIXTURE = '/work/shared/fixtures/finnhub/trade-message_tspannhw-FLiPN-Py-Stocks-README.ndjson';
-const recorded = (() => {
-  try {
-    return readFileSync(FIXTURE, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-})();
+// One real frame, verbatim from the "Raw Data" block of tspannhw/FLiPN-Py-Stocks README.md
+// (Apache-2.0), as kept in ../shared/fixtures/finnhub/.
+const recorded: string | undefined =
+  '{"data":[{"c":["1","8","24","12"],"p":122.1,"s":"TSLA","t":1672348887195,"v":1},{"c":["1","8","24","12"],"p":122.09,"s":"TSLA","t":1672348887196,"v":4},{"c":["1","8","24","12"],"p":122.09,"s":"TSLA","t":1672348887196,"v":10},{"c":["1","8","24","12"],"p":122.1,"s":"TSLA","t":1672348887196,"v":1},{"c":["1","8","24","12"],"p":122.1,"s":"TSLA","t":1672348887196,"v":2},{"c":["1","8","24","12"],"p":122.1,"s":"TSLA","t":1672348887196,"v":10},{"c":["1","8","24","12"],"p":122.1,"s":"TSLA","t":1672348887198,"v":79},{"c":["1","24","12"],"p":129.58,"s":"AAPL","t":1672348887666,"v":1},{"c":["1","24","12"],"p":129.575,"s":"AAPL","t":1672348887785,"v":1}],"type":"trade"}';
 
 describe('parseFinnhubFrame', () => {
-  it.skipIf(recorded === undefined)('normalises the recorded real frame (9 trades, TSLA and AAPL)', () => {
+  it('normalises the recorded real frame (9 trades, TSLA and AAPL), on the fast and the JSON.parse path', () => {
     const f = parseFinnhubFrame(recorded as string, 42);
+    expect(f).toEqual(parseFinnhubFrameSlow(recorded as string, 42));
     expect(f.type).toBe('trade');
     if (f.type !== 'trade') return;
     expect(f.rejected).toBeUndefined();
@@ -97,7 +93,7 @@ describe('parseFinnhubFrame', () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 60_000);
 });
 
 describe('createFinnhubFrameDecoder', () => {
