@@ -69,6 +69,21 @@ describe('validate', () => {
     expect(invalid[4]?.input).toEqual({ ...ok, price: '189.5' });
   });
 
+  it('rejects records that cannot even be read (throwing getters, revoked proxies) and nested fields by path', async () => {
+    const trap = Object.defineProperty({ ...ok }, 'price', {
+      get() {
+        throw new Error('boom');
+      },
+      enumerable: true,
+    });
+    const { proxy, revoke } = Proxy.revocable({ ...ok }, {});
+    revoke();
+    const { out, invalid } = await run([trap, proxy, { ...ok, conditions: ['@', 1] }, ok]);
+    expect(out).toEqual([ok]);
+    expect(invalid.map((r) => r.field)).toEqual(['(root)', '(root)', 'conditions.1']);
+    expect(invalid[0]?.reason).toMatch(/could not be read/);
+  });
+
   it('allows size 0 only when asked', async () => {
     expect((await run([{ ...ok, size: 0 }], { allowZeroSize: true })).out).toEqual([{ ...ok, size: 0 }]);
     const { invalid } = await run([{ ...ok, size: -1 }, { ...ok, size: 0, price: -1 }], { allowZeroSize: true });

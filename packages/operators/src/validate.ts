@@ -133,8 +133,17 @@ export function validate(schema?: z.ZodType, options: ValidateOptions = {}): Ope
         return ts > lastNow + maxFutureMs;
       };
 
+      const unreadable = (input: unknown, err: unknown) =>
+        reject(input, `(root): the record could not be read (${String(err)})`, '(root)');
+
       const slow = (input: unknown) => {
-        const r = zodSchema.safeParse(input);
+        let r: ReturnType<z.ZodType['safeParse']>;
+        try {
+          r = zodSchema.safeParse(input);
+        } catch (err) {
+          unreadable(input, err);
+          return;
+        }
         if (!r.success) {
           const { reason, field } = describeZodError(r.error);
           reject(input, reason, field);
@@ -151,7 +160,14 @@ export function validate(schema?: z.ZodType, options: ValidateOptions = {}): Ope
       return source.subscribe({
         next: fast
           ? (input) => {
-              const t: Trade | undefined = checkTrade(input, allowZeroSize);
+              let t: Trade | undefined;
+              try {
+                t = checkTrade(input, allowZeroSize);
+              } catch (err) {
+                // a throwing getter or a revoked Proxy: never let it error the stream
+                unreadable(input, err);
+                return;
+              }
               if (t === undefined) return slow(input);
               if (t.ts > lastNow + maxFutureMs && tooFarAhead(t.ts)) {
                 reject(input, futureReason(t.ts, lastNow, maxFutureMs), 'ts');
