@@ -14,6 +14,8 @@ const C: Array<string[] | undefined> = [];
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 
 let lastSymbol = '';
+let lastPrefix = '';
+const SP: string[] = [];
 const HEAD = '{"data":[';
 const TAIL = '],"type":"trade"}';
 
@@ -35,6 +37,7 @@ export function fastDecodeTradeFrame(text: string, receivedAt: number, seen: Occ
     if (text.charCodeAt(i) !== 123 /* { */) return undefined;
     i++;
     let s: string | undefined;
+    let prefix = '';
     let hasT = false;
     let hasP = false;
     let hasV = false;
@@ -50,6 +53,7 @@ export function fastDecodeTradeFrame(text: string, receivedAt: number, seen: Occ
         const ls = lastSymbol.length;
         if (ls > 0 && text.charCodeAt(i + 1 + ls) === 34 && text.startsWith(lastSymbol, i + 1)) {
           s = lastSymbol;
+          prefix = lastPrefix;
           i += ls + 2;
           const ch = text.charCodeAt(i++);
           if (ch === 125 /* } */) break;
@@ -61,7 +65,9 @@ export function fastDecodeTradeFrame(text: string, receivedAt: number, seen: Occ
         const str = text.slice(i + 1, q);
         if (!plain(str)) return undefined;
         s = str;
+        prefix = str + '|';
         lastSymbol = str;
+        lastPrefix = prefix;
         i = q + 1;
       } else if (k === 99 /* c */) {
         if (text.startsWith('null', i)) {
@@ -156,6 +162,7 @@ export function fastDecodeTradeFrame(text: string, receivedAt: number, seen: Occ
     }
     if (s === undefined || !hasT || !hasP || !hasV) return undefined;
     S[n] = s;
+    SP[n] = prefix;
     C[n] = c;
     n++;
     if (i === end) break;
@@ -169,7 +176,7 @@ export function fastDecodeTradeFrame(text: string, receivedAt: number, seen: Occ
     const p = PN[j] as number;
     const v = VN[j] as number;
     const k = counter === undefined ? 0 : counter.next(s, t, p, v);
-    const id = s + '|' + TS[j] + '|' + PS[j] + '|' + VS[j] + '|' + k;
+    const id = (SP[j] as string) + TS[j] + '|' + PS[j] + '|' + VS[j] + (k === 0 ? '|0' : '|' + k);
     const c = C[j];
     out[j] =
       c === undefined
