@@ -74,18 +74,19 @@ const waitFor = (pred: string, timeout = 30_000) => page.waitForFunction(pred, u
 async function apiBars(symbol: string, interval: string): Promise<{ start: number; open: number; high: number; low: number; close: number; volume: number }[]> {
   const res = await fetch(`${base}/api/bars?symbol=${encodeURIComponent(symbol)}&interval=${interval}&limit=1500`);
   expect(res.status).toBe(200);
-  return (await res.json()).bars;
+  return ((await res.json()) as { bars: Awaited<ReturnType<typeof apiBars>> }).bars;
 }
 
 /** Counts pixels of the chart's canvases close to the up/down candle colours. */
 async function candlePixels(): Promise<{ up: number; down: number; painted: number; total: number }> {
-  return page.evaluate(() => {
-    const near = (d: Uint8ClampedArray, i: number, r: number, g: number, b: number) => Math.abs((d[i] ?? 0) - r) + Math.abs((d[i + 1] ?? 0) - g) + Math.abs((d[i + 2] ?? 0) - b) < 40;
+  // A string, so the node-side type check needs no DOM types.
+  return page.evaluate(`(() => {
+    const near = (d, i, r, g, b) => Math.abs((d[i] ?? 0) - r) + Math.abs((d[i + 1] ?? 0) - g) + Math.abs((d[i + 2] ?? 0) - b) < 40;
     let up = 0;
     let down = 0;
     let painted = 0;
     let total = 0;
-    for (const c of document.querySelectorAll<HTMLCanvasElement>('#chart canvas')) {
+    for (const c of document.querySelectorAll('#chart canvas')) {
       const ctx = c.getContext('2d');
       if (!ctx || c.width === 0 || c.height === 0) continue;
       const d = ctx.getImageData(0, 0, c.width, c.height).data;
@@ -97,7 +98,7 @@ async function candlePixels(): Promise<{ up: number; down: number; painted: numb
       }
     }
     return { up, down, painted, total };
-  }) as Promise<{ up: number; down: number; painted: number; total: number }>;
+  })()`) as Promise<{ up: number; down: number; painted: number; total: number }>;
 }
 
 describe.skipIf(!hasChromium)('dashboard in chromium', () => {

@@ -47,19 +47,21 @@ async function start(config: Record<string, unknown> = {}, extra: Partial<MountA
 }
 
 const get = (url: string, token?: string) => fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+/** The JSON body, loosely typed for assertions. */
+const body = (res: Response): Promise<any> => res.json();
 
 describe('mountApi: queries', () => {
   it('serves bars oldest first, filtered by range and limit, and the symbols', async () => {
     const { url } = await start();
-    const all = await (await get(`${url}/api/bars?symbol=AAPL&interval=5m`)).json();
+    const all = await body(await get(`${url}/api/bars?symbol=AAPL&interval=5m`));
     expect(all.bars.map((b: Bar) => b.start)).toEqual([0, 1, 2, 3, 4].map((i) => T0 + i * 300_000));
     expect(all.bars[0]).toMatchObject({ open: 100, close: 101, volume: 10, final: true });
-    const range = await (await get(`${url}/api/bars?symbol=AAPL&from=${T0 + 300_000}&to=${new Date(T0 + 900_000).toISOString()}`)).json();
+    const range = await body(await get(`${url}/api/bars?symbol=AAPL&from=${T0 + 300_000}&to=${new Date(T0 + 900_000).toISOString()}`));
     expect(range.bars.map((b: Bar) => b.start)).toEqual([T0 + 300_000, T0 + 600_000]);
-    const newest = await (await get(`${url}/api/bars?symbol=AAPL&limit=2`)).json();
+    const newest = await body(await get(`${url}/api/bars?symbol=AAPL&limit=2`));
     expect(newest.bars.map((b: Bar) => b.start)).toEqual([T0 + 900_000, T0 + 1_200_000]);
-    expect((await (await get(`${url}/api/bars?symbol=AAPL&interval=1h`)).json()).bars).toEqual([]);
-    expect(await (await get(`${url}/api/symbols`)).json()).toEqual({ symbols: ['AAPL', 'MSFT'] });
+    expect((await body(await get(`${url}/api/bars?symbol=AAPL&interval=1h`))).bars).toEqual([]);
+    expect(await body(await get(`${url}/api/symbols`))).toEqual({ symbols: ['AAPL', 'MSFT'] });
   });
 
   it.each([
@@ -76,7 +78,7 @@ describe('mountApi: queries', () => {
     const { url } = await start();
     const res = await get(`${url}/api/bars?${qs}`);
     expect(res.status).toBe(400);
-    const { error } = await res.json();
+    const { error } = await body(res);
     expect(error).toMatch(new RegExp(`^bad parameter ${param}: `));
   });
 
@@ -84,7 +86,7 @@ describe('mountApi: queries', () => {
     const { url } = await start();
     const res = await get(`${url}/api/stream?interval=1d`);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toContain('interval');
+    expect((await body(res)).error).toContain('interval');
   });
 });
 
@@ -94,7 +96,7 @@ describe('mountApi: auth', () => {
     const none = await get(`${url}/api/symbols`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
-    expect((await none.json()).error).toContain('missing token');
+    expect((await body(none)).error).toContain('missing token');
     expect((await get(`${url}/api/symbols`, 'wrong-token')).status).toBe(401);
     expect((await fetch(`${url}/api/symbols`, { headers: { authorization: 'Basic abc' } })).status).toBe(401);
     expect((await get(`${url}/api/symbols`, 'demo-token-123')).status).toBe(200);
@@ -111,7 +113,7 @@ describe('mountApi: auth', () => {
     expect((await get(`${url}/api/symbols`, await sign(secret, 'tickflow-tests', '5m'))).status).toBe(200);
     const expired = await get(`${url}/api/symbols`, await sign(secret, 'tickflow-tests', Math.floor(Date.now() / 1000) - 60));
     expect(expired.status).toBe(401);
-    expect((await expired.json()).error).toContain('exp');
+    expect((await body(expired)).error).toContain('exp');
     expect((await get(`${url}/api/symbols`, await sign(`${secret}x`, 'tickflow-tests', '5m'))).status).toBe(401);
     expect((await get(`${url}/api/symbols`, await sign(secret, 'someone-else', '5m'))).status).toBe(401);
     expect((await get(`${url}/api/symbols`)).status).toBe(401);
@@ -122,7 +124,7 @@ describe('mountApi: auth', () => {
     const other = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
     const { url } = await start({ jwksUrl: 'https://auth.example.com/.well-known/jwks.json' }, { getKey: createLocalJWKSet({ keys: [jwk] }) });
-    const sign = (key: CryptoKey) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('bob').setExpirationTime('5m').sign(key);
+    const sign = (key: Parameters<SignJWT['sign']>[0]) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('bob').setExpirationTime('5m').sign(key);
     expect((await get(`${url}/api/symbols`, await sign(privateKey))).status).toBe(200);
     expect((await get(`${url}/api/symbols`, await sign(other.privateKey))).status).toBe(401);
     expect(api?.mode).toBe('jwt');
@@ -137,7 +139,7 @@ describe('mountApi: rate limits', () => {
     const limited = await get(`${url}/api/symbols`, 'token-one-aaaa');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
-    expect((await limited.json()).error).toContain('rate limit');
+    expect((await body(limited)).error).toContain('rate limit');
     now += 1000;
     expect((await get(`${url}/api/symbols`, 'token-one-aaaa')).status).toBe(200);
     expect((await get(`${url}/api/symbols`, 'token-one-aaaa')).status).toBe(429);
@@ -215,7 +217,7 @@ describe('mountApi: health', () => {
     now += 15_000;
     store.upsert(bar('MSFT', 1), false);
     now += 1_000;
-    const h = await (await get(`${url}/api/health`)).json();
+    const h = await body(await get(`${url}/api/health`));
     expect(h.pipeline).toEqual(health);
     expect(h.symbols).toEqual([
       { symbol: 'AAPL', lastUpdate: 5_000_000, lastBarStart: T0 + 6 * 300_000, ageMs: 16_000, stale: true },
