@@ -1,4 +1,4 @@
-import type { Trade } from '@tickflow/core';
+import { memoryInstrumentation, type Trade } from '@tickflow/core';
 import { kafkaSink } from '@tickflow/sinks/kafka';
 import { type KafkaRecord, kafkaSource } from '@tickflow/sources/kafka';
 import { count, from, lastValueFrom } from 'rxjs';
@@ -55,5 +55,52 @@ describe('kafkaSource offset commits (real broker)', () => {
     expect(again.map((r) => r.value.id).sort()).toEqual(unacked.map((r) => r.value.id).sort());
     const ackedIds = new Set(acked.map(id));
     expect(again.filter((r) => ackedIds.has(id(r)))).toEqual([]);
+  }, 180_000);
+
+  it('holds back at maxBuffered unacknowledged records and, once acknowledged, delivers every record once, in partition order', async () => {
+    const N = 5000;
+    const topic = uniq('it_pause');
+    await createTopics(kafka, [{ topic, numPartitions: 2 }]);
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    await lastValueFrom(from(makeTrades(N, 6, 'pause')).pipe(kafkaSink<Trade>({ producer, topic, registry: newRegistry() }), count()));
+    await producer.disconnect();
+
+    const metrics = memoryInstrumentation();
+    const source = kafkaSource<Trade>({ kafka, groupId: uniq('it_pause_group'), topics: topic, fromBeginning: true, registry: newRegistry(), maxBuffered: 300, instrumentation: metrics });
+    const got: KafkaRecord<Trade>[] = [];
+    let maxUnacked = 0;
+    let pending: KafkaRecord<Trade>[] = [];
+    await new Promise<void>((resolve, reject) => {
+      // A slow downstream: acknowledges what it has every 20 ms.
+      const timer = setInterval(() => {
+        for (const r of pending) source.ack(r);
+        pending = [];
+        if (got.length >= N) {
+          clearInterval(timer);
+          setTimeout(resolve, 2000); // nothing more may come
+        }
+      }, 20);
+      source.subscribe({
+        next: (r) => {
+          got.push(r);
+          pending.push(r);
+          maxUnacked = Math.max(maxUnacked, pending.length);
+        },
+        error: (e) => {
+          clearInterval(timer);
+          reject(e);
+        },
+      });
+    });
+    await source.close();
+    expect(metrics.value('kafka_source_pauses_total')).toBeGreaterThan(0);
+    expect(maxUnacked).toBeLessThanOrEqual(300);
+    expect(got).toHaveLength(N);
+    expect(new Set(got.map((r) => r.value.id)).size).toBe(N);
+    for (const p of [0, 1]) {
+      const offsets = got.filter((r) => r.partition === p).map((r) => Number(r.offset));
+      expect(offsets).toEqual(offsets.map((_, i) => i));
+    }
   }, 180_000);
 });

@@ -35,7 +35,7 @@ interface Pending<T> {
  *
  * Backpressure: RxJS cannot pause a push source, so the sink holds at most `maxBuffered` records
  * and errors with a `BACKPRESSURE` `TickflowError` past that. Pair it with a pausable source
- * (`kafkaSource` pauses when too many records are unacknowledged) or size `maxBuffered` for the
+ * (`kafkaSource` holds back while too many records are unacknowledged) or size `maxBuffered` for the
  * hot source's burst.
  *
  * @param options - producer, topic, key, encoder and batching options

@@ -34,7 +34,7 @@ export interface KafkaSourceOptions<T> {
   decoder?: KafkaValueDecoder<T>;
   /** Schema registry client for the default Avro decoder. */
   registry?: SchemaRegistry;
-  /** Most delivered-but-unacknowledged records before the consumer pauses (default 10000); it resumes at half. */
+  /** Most delivered-but-unacknowledged records (default 10000): at that point the source stops taking records until acknowledgements bring it down to half. */
   maxBuffered?: number;
   /** How often acknowledged offsets are committed, ms (default 1000); also on close and before rebalances. */
   commitIntervalMs?: number;

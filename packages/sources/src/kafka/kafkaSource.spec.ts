@@ -94,22 +94,39 @@ describe('kafkaSource', () => {
     await source.close();
   });
 
-  it('pauses at maxBuffered unacknowledged records, leaves the rest unresolved, and resumes at half', async () => {
+  it('stops taking records at maxBuffered unacknowledged ones and goes on once downstream acknowledged down to half', async () => {
     const f = fakeConsumer();
     const metrics = memoryInstrumentation();
     const source = kafkaSource({ consumer: f.consumer as never, topics: 't', maxBuffered: 4, instrumentation: metrics });
     const got: KafkaRecord<unknown>[] = [];
     source.subscribe((r) => got.push(r));
-    await f.deliver('t', 0, [0, 1, 2, 3, 4, 5].map((o) => f.msg(o, o)));
+    let delivered = false;
+    const delivering = f.deliver('t', 0, [0, 1, 2, 3, 4, 5].map((o) => f.msg(o, o))).then(() => (delivered = true));
+    await vi.waitFor(() => expect(got).toHaveLength(4));
+    await new Promise((r) => setTimeout(r, 150));
     expect(got.map((r) => r.offset)).toEqual(['0', '1', '2', '3']);
-    expect(f.resolved).toEqual(['t/0/0', 't/0/1', 't/0/2', 't/0/3']); // 4 and 5 are fetched again after resume
-    expect(f.consumer.pause).toHaveBeenCalledWith([{ topic: 't' }]);
+    expect(f.resolved).toEqual(['t/0/0', 't/0/1', 't/0/2', 't/0/3']);
     expect(metrics.value('kafka_source_pauses_total')).toBe(1);
     source.ack(got[0] as KafkaRecord<unknown>);
-    expect(f.consumer.resume).not.toHaveBeenCalled();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(got).toHaveLength(4); // 3 unacknowledged: still over half of maxBuffered
     source.ack(got[1] as KafkaRecord<unknown>);
-    expect(f.consumer.resume).toHaveBeenCalledWith([{ topic: 't' }]);
+    await delivering;
+    expect(delivered).toBe(true);
+    expect(got.map((r) => r.offset)).toEqual(['0', '1', '2', '3', '4', '5']);
     await source.close({ drainTimeoutMs: 0 });
+  });
+
+  it('a blocked batch lets go when the source closes; the records it did not emit stay unresolved', async () => {
+    const f = fakeConsumer();
+    const source = kafkaSource({ consumer: f.consumer as never, topics: 't', maxBuffered: 2 });
+    source.subscribe();
+    const delivering = f.deliver('t', 0, [0, 1, 2, 3].map((o) => f.msg(o, o)));
+    await vi.waitFor(() => expect(f.resolved).toHaveLength(2));
+    await source.close({ drainTimeoutMs: 0 });
+    await delivering;
+    expect(f.resolved).toEqual(['t/0/0', 't/0/1']);
+    expect(f.consumer.pause).toHaveBeenCalledWith([{ topic: 't' }]);
   });
 
   it('reports undecodable messages with a reason, counts them, and commits past them', async () => {
@@ -147,7 +164,7 @@ describe('kafkaSource', () => {
 
   it('on rebalance commits what is safe, then forgets in-flight tracking so revoked records are re-delivered', async () => {
     const f = fakeConsumer();
-    const source = kafkaSource({ consumer: f.consumer as never, topics: 't', maxBuffered: 2 });
+    const source = kafkaSource({ consumer: f.consumer as never, topics: 't' });
     const got: KafkaRecord<unknown>[] = [];
     source.subscribe((r) => got.push(r));
     await f.deliver('t', 0, [f.msg(0, 'a'), f.msg(1, 'b')]);

@@ -25,8 +25,9 @@ const noop = () => {};
  * partition: commit = highest contiguous acknowledged offset + 1. At-least-once: records not
  * acknowledged when the consumer stops or loses a partition are delivered again.
  *
- * Backpressure: when `maxBuffered` records are delivered but unacknowledged, the consumer pauses
- * (the rest of the fetched batch is re-fetched later) and it resumes at half. On a rebalance, safe
+ * Backpressure: when `maxBuffered` records are delivered but unacknowledged, the source stops
+ * taking records (kafkajs fetches nothing more meanwhile; the group heartbeat goes on) until
+ * acknowledgements bring that down to half. On a rebalance, safe
  * offsets are committed and tracking restarts from the committed offsets, so partitions that moved
  * are re-delivered to their new owner. Undecodable messages (wrong magic byte, unknown schema id,
  * truncated Avro, bad JSON) go to `onInvalid` with the reason, are counted, and are committed past.
@@ -90,12 +91,12 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
       options.consumer ?? (options.kafka as NonNullable<typeof options.kafka>).consumer({ ...options.consumerConfig, groupId: options.groupId as string });
     const tracker = createOffsetTracker();
     const removers: (() => void)[] = [];
-    let paused = false;
     let emitting = true;
     let stopping: Promise<void> | null = null;
     let commitTimer: Subscription | null = null;
     let commitChain: Promise<void> = Promise.resolve();
     let drained: (() => void) | null = null;
+    let room: (() => void) | null = null;
     let ackSub: Subscription | undefined;
 
     const log = (level: 'info' | 'warn' | 'error', event: string, error?: unknown, fields: Record<string, unknown> = {}) =>
@@ -136,20 +137,10 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
       }, commitIntervalMs);
     };
 
-    const setPaused = (on: boolean) => {
-      if (paused === on) return;
-      paused = on;
-      const list = topics.map((topic) => ({ topic }));
-      if (on) {
-        m.pauses.inc();
-        consumer.pause(list);
-      } else consumer.resume(list);
-    };
-
     const ack = (ref: KafkaRecordRef) => {
       if (tracker.ack(ref.topic, ref.partition, Number(ref.offset))) scheduleCommit();
       m.unacked.set(tracker.unacked);
-      if (paused && tracker.unacked <= resumeAt && !stopping) setPaused(false);
+      if (room && tracker.unacked <= resumeAt) room();
       if (drained && tracker.unacked === 0) drained();
     };
 
@@ -163,7 +154,32 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
       }
     };
 
+    /**
+     * Backpressure: waits inside eachBatch, heartbeating, until downstream acknowledged down to
+     * half of maxBuffered. (Pausing the consumer instead would stall every resume for kafkajs's
+     * maxWaitTime.) A rebalance makes heartbeat() throw, which hands control back to kafkajs.
+     */
+    const waitForRoom = async (heartbeat: () => Promise<void>, live: () => boolean) => {
+      m.pauses.inc();
+      let beat = scheduler.now();
+      while (tracker.unacked > resumeAt && live()) {
+        await new Promise<void>((resolve) => {
+          const timer = scheduler.schedule(() => resolve(), 100);
+          room = () => {
+            timer.unsubscribe();
+            resolve();
+          };
+        });
+        room = null;
+        if (scheduler.now() - beat >= 1000 && live()) {
+          await heartbeat();
+          beat = scheduler.now();
+        }
+      }
+    };
+
     const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+      const live = () => emitting && isRunning() && !isStale();
       const { topic, partition } = batch;
       let n = 0;
       let bytes = 0;
@@ -171,8 +187,8 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
       for (const message of batch.messages) {
         if (!emitting || !isRunning() || isStale()) break;
         if (tracker.unacked >= maxBuffered) {
-          setPaused(true);
-          break;
+          await waitForRoom(heartbeat, live);
+          if (!live()) break;
         }
         const offset = Number(message.offset);
         if (!tracker.delivered(topic, partition, offset)) {
@@ -230,7 +246,7 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
           // New generation: kafkajs fetches again from the committed offsets, so forget what was in flight.
           tracker.reset();
           m.unacked.set(0);
-          setPaused(false);
+          room?.();
           log('info', 'kafka_source_assigned', undefined, { assignment: e.payload.memberAssignment });
         }),
       );
@@ -245,7 +261,12 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
     const close = (drainTimeoutMs: number): Promise<void> => {
       if (stopping) return stopping;
       emitting = false;
-      setPaused(true);
+      // Stop fetching: records not emitted yet stay unresolved and are read again by the next consumer.
+      try {
+        consumer.pause(topics.map((topic) => ({ topic })));
+      } catch (error) {
+        log('warn', 'kafka_source_pause_failed', error);
+      }
       stopping = (async () => {
         if (drainTimeoutMs > 0 && tracker.unacked > 0) {
           await new Promise<void>((resolve) => {
