@@ -75,21 +75,11 @@ export function postgresSink<T>(options: PostgresSinkOptions<T>): OperatorFuncti
     return { record, meta: { table, deadLetter: reason } };
   };
 
-  const params = (rows: unknown[][]): unknown[][] => {
-    const out: unknown[][] = columns.map(() => new Array(rows.length));
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      for (let c = 0; c < columns.length; c++) {
-        const v = row[c];
-        out[c]![r] = v === undefined ? null : columns[c]!.type === 'textArray' ? JSON.stringify(v) : v;
-      }
-    }
-    return out;
-  };
-
-  const insert = async (rows: unknown[][]): Promise<number> => {
+  // Rows travel column-wise (one array per column, as the unnest statement takes them), built in
+  // one pass over the batch; `owners[r]` is the batch index of row r.
+  const insert = async (cols: unknown[][]): Promise<number> => {
     try {
-      return (await pool.query(sql, params(rows))).rowCount ?? 0;
+      return (await pool.query(sql, cols)).rowCount ?? 0;
     } catch (e) {
       if (!isMissingPartition(e)) throw e;
       if (partition === false) {
@@ -100,30 +90,31 @@ export function postgresSink<T>(options: PostgresSinkOptions<T>): OperatorFuncti
       }
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
-      for (const row of rows) {
-        const t = row[timeIndex] as number;
+      for (const t of cols[timeIndex] as number[]) {
         if (t < min) min = t;
         if (t > max) max = t;
       }
       const created = await createPartitions(pool, { table: tableName, schema, from: min, to: max, partition });
       inst.log('info', 'postgres_partitions_created', { table: tableName, partitions: created.length });
-      return (await pool.query(sql, params(rows))).rowCount ?? 0;
+      return (await pool.query(sql, cols)).rowCount ?? 0;
     }
   };
 
   const write = async (batch: T[]): Promise<Ack<T, PostgresAckMeta>[]> => {
     const acks: Ack<T, PostgresAckMeta>[] = new Array(batch.length);
-    let rows: unknown[][] = [];
+    let cols: unknown[][] = columns.map(() => new Array(batch.length));
     let owners: number[] = [];
+    let n = 0;
     for (let i = 0; i < batch.length; i++) {
       const record = batch[i]!;
-      const row = new Array(columns.length);
       let problem: string | undefined;
       try {
-        for (let c = 0; c < columns.length && problem === undefined; c++) {
-          const v = columns[c]!.value(record);
-          problem = checkValue(columns[c]!, v);
-          row[c] = v;
+        for (let c = 0; c < columns.length; c++) {
+          const column = columns[c]!;
+          const v = column.value(record);
+          problem = checkValue(column, v);
+          if (problem !== undefined) break;
+          cols[c]![n] = v === undefined ? null : column.type === 'textArray' && v !== null ? JSON.stringify(v) : v;
         }
       } catch (e) {
         problem = (e as Error).message;
@@ -133,31 +124,30 @@ export function postgresSink<T>(options: PostgresSinkOptions<T>): OperatorFuncti
         continue;
       }
       acks[i] = { record, meta: { table } };
-      rows.push(row);
       owners.push(i);
+      n++;
     }
-    if (upsert && rows.length > 1) {
+    if (n === 0) return acks;
+    if (n < batch.length) for (const col of cols) col.length = n;
+    if (upsert && n > 1) {
       const last = new Map<string, number>();
-      for (let r = 0; r < rows.length; r++) last.set(keyIndexes.map((k) => String(rows[r]![k])).join('\u0000'), r);
-      if (last.size < rows.length) {
+      for (let r = 0; r < n; r++) last.set(keyIndexes.map((k) => String(cols[k]![r])).join('\u0000'), r);
+      if (last.size < n) {
         const keep = [...last.values()].sort((a, b) => a - b);
-        rows = keep.map((r) => rows[r]!);
+        cols = cols.map((col) => keep.map((r) => col[r]));
         owners = keep.map((r) => owners[r]!);
+        n = keep.length;
       }
     }
-    if (rows.length === 0) return acks;
     try {
-      const stored = await insert(rows);
-      if (!upsert && stored < rows.length) conflicts.inc(rows.length - stored, labels);
+      const stored = await insert(cols);
+      if (!upsert && stored < n) conflicts.inc(n - stored, labels);
     } catch (e) {
-      if (!isDataError(e) || rows.length === 1) {
-        if (isDataError(e)) acks[owners[0]!] = deadLetter(batch[owners[0]!]!, 'rejected', `rejected: ${(e as Error).message}`);
-        else throw e;
-        return acks;
-      }
-      for (let r = 0; r < rows.length; r++) {
+      if (!isDataError(e)) throw e;
+      // PostgreSQL rejected the batch for its data: find the offending rows one by one.
+      for (let r = 0; r < n; r++) {
         try {
-          await insert([rows[r]!]);
+          await insert(cols.map((col) => [col[r]]));
         } catch (rowError) {
           if (!isDataError(rowError)) throw rowError;
           acks[owners[r]!] = deadLetter(batch[owners[r]!]!, 'rejected', `rejected: ${(rowError as Error).message}`);

@@ -79,15 +79,16 @@ export function redisCommandSink<T>(
       for (let i = 0; i < batch.length; i++) {
         const p = plans[i];
         if (!p || p.commands.length === 0) continue;
-        const mine = replies.slice(at, at + p.commands.length);
+        const from = at;
         at += p.commands.length;
-        const failed = mine.find(([err]) => err !== null)?.[0];
+        let failed: Error | null = null;
+        for (let r = from; r < at && failed === null; r++) failed = replies[r]![0];
         if (failed) {
           if (isRetriableRedisError(failed)) throw failed;
           acks[i] = deadLetter(batch[i]!, 'rejected', `rejected: ${failed.message}`, p.key);
           continue;
         }
-        acks[i] = { record: batch[i]!, meta: { key: p.key, ...meta?.(mine.map(([, r]) => r)) } };
+        acks[i] = { record: batch[i]!, meta: meta ? { key: p.key, ...meta(replies.slice(from, at).map(([, r]) => r)) } : { key: p.key } };
       }
     }
     return acks as Ack<T, RedisAckMeta>[];
