@@ -79,6 +79,15 @@ describe('dedupe', () => {
     });
   });
 
+  it('errors the stream (like map) when the key function throws', async () => {
+    const op = dedupe<Trade>({
+      key: () => {
+        throw new Error('key bug');
+      },
+    });
+    await expect(all([t(1)], op)).rejects.toThrow('key bug');
+  });
+
   it('never throws on odd values', async () => {
     expect(await all<unknown>([null, null, 1, 1, 'a', undefined])).toEqual([null, 1, 'a', undefined]);
   });

@@ -134,21 +134,33 @@ export function dedupe<T>(options: DedupeOptions = {}): MonoTypeOperatorFunction
         subscriber.next(item);
       };
 
+      const handle = (item: any): void => {
+        if (item !== null && typeof item === 'object') {
+          const kind = item.kind;
+          if (kind === 'record') {
+            onRecord(item, item.value);
+            return;
+          }
+          if (kind === 'watermark') {
+            if (item.ts > newest && item.ts !== Number.POSITIVE_INFINITY) {
+              advance(item.ts);
+              report();
+            }
+            subscriber.next(item);
+            return;
+          }
+        }
+        onRecord(item, item);
+      };
+
       return source.subscribe({
         next: (item: any) => {
-          if (item !== null && typeof item === 'object') {
-            const kind = item.kind;
-            if (kind === 'record') return onRecord(item, item.value);
-            if (kind === 'watermark') {
-              if (item.ts > newest && item.ts !== Number.POSITIVE_INFINITY) {
-                advance(item.ts);
-                report();
-              }
-              subscriber.next(item);
-              return;
-            }
+          try {
+            handle(item);
+          } catch (err) {
+            // a throwing key or eventTime function: like map(), error the stream
+            subscriber.error(err);
           }
-          onRecord(item, item);
         },
         error: (err) => subscriber.error(err),
         complete: () => subscriber.complete(),

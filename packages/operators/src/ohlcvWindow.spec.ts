@@ -170,6 +170,26 @@ describe('ohlcvWindow', () => {
     });
   });
 
+  it('keeps going when onLate throws, and errors the stream when a condition predicate throws', async () => {
+    const inst = memoryInstrumentation();
+    const bars = await run([t(1_500, 2), t(100, 1), t(1_600, 3)], {
+      onLate: () => {
+        throw new Error('hook bug');
+      },
+      instrumentation: inst,
+    });
+    expect(bars).toEqual([bar('AAPL', 1000, 2, 3, 2, 3, 2, 2, 2.5)]);
+    expect(inst.logs.map((l) => l.event)).toEqual(['ohlcvWindow.onLate_threw']);
+    const bad = run([t(1, 1)], {
+      conditions: {
+        excludeFromOhlc: () => {
+          throw new Error('predicate bug');
+        },
+      },
+    });
+    await expect(bad).rejects.toThrow('predicate bug');
+  });
+
   it('releases the source on unsubscribe', () => {
     sched().run(({ hot, expectObservable, expectSubscriptions }) => {
       const src = hot<W>('-a---', { a: rec(t(1, 1)) });

@@ -70,7 +70,10 @@ export interface OhlcvWindowOptions {
   allowedLatenessMs?: number;
   /** `'final'` (default): one bar per window. `'update'`: also a provisional bar after each trade. */
   emit?: 'final' | 'update';
-  /** Receives every late trade (its window was already emitted); it is not counted in any bar. */
+  /**
+   * Receives every late trade (its window was already emitted); it is not counted in any bar.
+   * If it throws, the error is logged (`ohlcvWindow.onLate_threw`) and the stream goes on.
+   */
   onLate?: (trade: Trade) => void;
   /** Emit flat zero-volume bars (price = previous close) for empty windows between a symbol's trades. */
   fillGaps?: boolean;
@@ -226,7 +229,13 @@ export function ohlcvWindow(options: OhlcvWindowOptions): OperatorFunction<Trade
         const start = ts - offset;
         if (start + closeAfter <= wm || Number.isNaN(start)) {
           lateTotal.inc();
-          if (onLate) onLate(t);
+          if (onLate) {
+            try {
+              onLate(t);
+            } catch (err) {
+              inst.log('error', 'ohlcvWindow.onLate_threw', { error: String(err), symbol: t.symbol, ts: t.ts });
+            }
+          }
           return;
         }
         let inOhlc = true;
@@ -273,15 +282,20 @@ export function ohlcvWindow(options: OhlcvWindowOptions): OperatorFunction<Trade
 
       return source.subscribe({
         next: (item) => {
-          const kind = (item as { kind?: unknown }).kind;
-          if (kind === 'record') {
-            onTrade((item as { value: Trade }).value);
-          } else if (kind === 'watermark') {
-            advance((item as { ts: number }).ts);
-          } else {
-            // A plain, time-ordered trade stream: the newest ts is the watermark.
-            onTrade(item as Trade);
-            advance((item as Trade).ts);
+          try {
+            const kind = (item as { kind?: unknown }).kind;
+            if (kind === 'record') {
+              onTrade((item as { value: Trade }).value);
+            } else if (kind === 'watermark') {
+              advance((item as { ts: number }).ts);
+            } else {
+              // A plain, time-ordered trade stream: the newest ts is the watermark.
+              onTrade(item as Trade);
+              advance((item as Trade).ts);
+            }
+          } catch (err) {
+            // a throwing condition predicate (or a non-object item): like map(), error the stream
+            subscriber.error(err);
           }
         },
         error: (err) => subscriber.error(err),

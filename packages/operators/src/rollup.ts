@@ -127,7 +127,11 @@ export function rollup(size: string | number, options: RollupOptions = {}): Oper
               s.last.revision++;
               subscriber.next(build(bar.symbol, s.last));
             } else {
-              onLate?.(bar);
+              try {
+                onLate?.(bar);
+              } catch {
+                // a side-output hook must not take the pipeline down; the bar was already late
+              }
             }
             return;
           }

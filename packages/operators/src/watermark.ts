@@ -98,7 +98,14 @@ export function watermark<T>(options: WatermarkOptions<T>): OperatorFunction<T, 
 
       const sub = source.subscribe({
         next: (record) => {
-          const ts = eventTime(record);
+          let ts: number;
+          try {
+            ts = eventTime(record);
+          } catch (err) {
+            // a throwing eventTime function: like map(), error the stream
+            subscriber.error(err);
+            return;
+          }
           subscriber.next({ kind: 'record', value: record });
           if (ts > maxTs) {
             maxTs = ts;
