@@ -123,6 +123,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
 
   // Records delivered and not yet acknowledged to the source, per partition, in offset order.
   const unacked = new Map<string, ProcessorRecord[]>();
+  const lastOffset = new Map<string, number>();
   const tracker = new CommitTracker({ fineWindowMs: 300_000, coarseWindowMs: 3_600_000, allowedLatenessMs: config.pipeline.allowedLatenessMs });
   let stopping = false;
   let lastInput = Date.now();
@@ -134,6 +135,9 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
       const key = `${r.topic}|${r.partition}`;
       let q = unacked.get(key);
       if (q === undefined) unacked.set(key, (q = []));
+      // delivered again from an earlier offset (rebalance): the source forgot its acks, so do we
+      if ((lastOffset.get(key) ?? -1) >= Number(r.offset)) q.length = 0;
+      lastOffset.set(key, Number(r.offset));
       q.push(r);
     }),
     // after a shutdown request nothing new enters: what is not tracked is read again after restart
@@ -175,7 +179,6 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
     allowedLatenessMs: config.pipeline.allowedLatenessMs,
     maxFutureMs: config.pipeline.maxFutureMs,
     partitions,
-    onRedelivery: (topic, partition) => unacked.delete(`${topic}|${partition}`),
     instrumentation: telemetry.inst,
     metrics: m,
   }).subscribe({

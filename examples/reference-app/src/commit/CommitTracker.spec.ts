@@ -116,6 +116,18 @@ describe('CommitTracker', () => {
     expect(t.commitPoints()).toEqual([]);
   });
 
+  it('after a redelivery (rebalance) forgets pending writes but keeps holding open windows', () => {
+    const t = new CommitTracker();
+    const r0 = t.track(pos(0), 1);
+    t.feed(r0, 'BTC', T0 + 1_000);
+    const r1 = t.track(pos(1), 1);
+    t.written(r1);
+    t.redelivered('trades_raw', 0);
+    // the same records come again; dedupe drops them, so only Bronze is written
+    for (const o of [0, 1]) t.written(t.track(pos(o), 1));
+    expect(point(t).offset).toBe(0); // hour 0 still holds offset 0
+  });
+
   it('rejects a coarse window that is not a multiple of the fine one', () => {
     expect(() => new CommitTracker({ fineWindowMs: 7, coarseWindowMs: 10 })).toThrow(RangeError);
   });

@@ -124,7 +124,7 @@ export class CommitTracker {
       p = { topic: pos.topic, partition: pos.partition, pending: new Map(), highest: pos.offset - 1, closedThrough: Number.NEGATIVE_INFINITY };
       this.#partitions.set(key, p);
     }
-    if (pos.offset > p.highest) p.highest = pos.offset;
+    if (pos.offset > p.highest || p.highest === Number.NEGATIVE_INFINITY) p.highest = pos.offset;
     if (writes > 0) p.pending.set(pos.offset, (p.pending.get(pos.offset) ?? 0) + writes);
     return { key, offset: pos.offset };
   }
@@ -252,6 +252,20 @@ export class CommitTracker {
       out.push({ topic: p.topic, partition: p.partition, offset, closedThrough: p.closedThrough });
     }
     return out;
+  }
+
+  /**
+   * The partition is being delivered again from an earlier offset (after a rebalance the consumer
+   * restarts from the committed offset): forget its pending writes but keep what its windows hold
+   * (those records are still in Kafka at the same offsets, and their bars are not written yet).
+   * @param topic - topic
+   * @param partition - partition
+   */
+  redelivered(topic: string, partition: number): void {
+    const p = this.#partitions.get(`${topic}|${partition}`);
+    if (p === undefined) return;
+    p.pending.clear();
+    p.highest = Number.NEGATIVE_INFINITY;
   }
 
   /**

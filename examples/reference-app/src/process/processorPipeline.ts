@@ -90,7 +90,7 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
           const offset = Number(r.offset);
           const prev = highest.get(part);
           if (prev !== undefined && offset <= prev) {
-            tracker.release(r.topic, r.partition);
+            tracker.redelivered(r.topic, r.partition);
             o.onRedelivery?.(r.topic, r.partition);
           }
           highest.set(part, offset);
