@@ -174,6 +174,8 @@ export function installServers(names = NAMES, { log = console.log } = {}) {
       const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
       run('apt-get', ['update', '-q'], { env });
       run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...apt], { env });
+      // where policy-rc.d allows it, packages start their own system service on our ports: stop it
+      for (const svc of apt) spawnSync('service', [svc, 'stop'], { stdio: 'ignore' });
     }
   }
   const maven = todo.filter((n) => def(n).install === 'maven');
