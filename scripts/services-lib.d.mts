@@ -35,7 +35,7 @@ export function pidFile(name: ServerName): string;
 export function logFile(name: ServerName): string;
 /** The endpoint clients should use: the override variable when set, else the local default. */
 export function endpointOf(name: ServerName): string;
-/** Pid of the server services:up started, or null. */
+/** Pid of the local server: from its pid file, else the server process listening on its port; or null. */
 export function pidOf(name: ServerName): number | null;
 export function rssMiB(pid: number): number | null;
 /** Polls the server's client round-trip until it answers (rejects after timeoutMs). */
