@@ -114,4 +114,27 @@ describe('natsSink against nats-server (JetStream)', () => {
     expect(same.config.max_msgs).toBe(10);
     await expect(ensureStream(nc, { name, subjects: [`${prefix}.>`], storage: 'file' })).rejects.toThrow(/storage/);
   });
+
+  it('retries while no stream captures the subject, and succeeds once one is created', async () => {
+    const name = `TEST_${run}_late`;
+    streams.push(name);
+    const subject = `late${run}.quote`;
+    setTimeout(() => void ensureStream(nc, { name, subjects: [`late${run}.>`], storage: 'memory' }), 300);
+    const acks = await firstValueFrom(
+      from([quote('AAPL', 1), quote('AAPL', 2)]).pipe(natsSink({ client: nc, subject, retry: { maxAttempts: 20, initialDelayMs: 100, maxDelayMs: 200 } }), toArray()),
+    );
+    expect(acks.map((a) => [a.meta?.stream, a.meta?.seq])).toEqual([
+      [name, 1],
+      [name, 2],
+    ]);
+  });
+
+  it('ensureStream accepts maxAge/duplicateWindow (ms) as the issue spells them', async () => {
+    const name = `TEST_${run}_alias`;
+    streams.push(name);
+    const info = await ensureStream(nc, { name, subjects: [`alias${run}.>`], maxAge: 5_000, maxMsgs: 7, duplicateWindow: 2_000, storage: 'memory' });
+    expect(info.config.max_age).toBe(5_000 * 1e6);
+    expect(info.config.duplicate_window).toBe(2_000 * 1e6);
+    expect(info.config.max_msgs).toBe(7);
+  });
 });

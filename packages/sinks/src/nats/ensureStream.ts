@@ -18,6 +18,8 @@ export interface EnsureStreamOptions {
   subjects: string[];
   /** Drop messages older than this, ms (default 0 = no age limit). */
   maxAgeMs?: number;
+  /** Same as `maxAgeMs` (ms). */
+  maxAge?: number;
   /** Keep at most this many messages (default -1 = unlimited). */
   maxMsgs?: number;
   /** Keep at most this many bytes (default -1 = unlimited). */
@@ -26,6 +28,8 @@ export interface EnsureStreamOptions {
   maxMsgsPerSubject?: number;
   /** How long a `Nats-Msg-Id` is remembered for de-duplication, ms (default 120000, the server default). */
   duplicateWindowMs?: number;
+  /** Same as `duplicateWindowMs` (ms). */
+  duplicateWindow?: number;
   /** `'limits'` (default), `'interest'` or `'workqueue'`. Cannot be changed on an existing stream. */
   retention?: 'limits' | 'interest' | 'workqueue';
   /** `'file'` (default) or `'memory'`. Cannot be changed on an existing stream. */
@@ -75,11 +79,11 @@ export async function ensureStream(jsm: JetStreamManager | NatsConnection, optio
   const manager = 'jetstreamManager' in jsm && typeof jsm.jetstreamManager === 'function' ? await jsm.jetstreamManager() : (jsm as JetStreamManager);
   const limits = {
     subjects: options.subjects,
-    max_age: nanos(options.maxAgeMs ?? 0),
+    max_age: nanos(options.maxAgeMs ?? options.maxAge ?? 0),
     max_msgs: options.maxMsgs ?? -1,
     max_bytes: options.maxBytes ?? -1,
     max_msgs_per_subject: options.maxMsgsPerSubject ?? -1,
-    duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
+    duplicate_window: nanos(options.duplicateWindowMs ?? options.duplicateWindow ?? 120_000),
     discard: DISCARD[options.discard ?? 'old'],
   };
   const fixed = {

@@ -18,6 +18,8 @@ export interface RedisFlagsOptions<T> extends RedisSinkCommonOptions<T> {
   horizonMs?: number;
   /** Expiry of a flag, seconds (default 86400 = 24 h). */
   ttlSeconds?: number;
+  /** Expiry in ms; overrides `ttlSeconds` when given. */
+  ttlMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -54,7 +56,7 @@ export function redisFlags<T>(options: RedisFlagsOptions<T>): OperatorFunction<T
       if (typeof at !== 'number' || typeof r.ts !== 'number') return undefined;
       return Math.abs(at - r.ts) <= horizon ? String(at) : undefined;
     });
-  const ttlMs = Math.round((options.ttlSeconds ?? 86_400) * 1000);
+  const ttlMs = options.ttlMs ?? Math.round((options.ttlSeconds ?? 86_400) * 1000);
   return redisCommandSink<T>('redis_flags', options, (record) => {
     let value: string | undefined;
     try {

@@ -13,6 +13,8 @@ export interface RedisLatestOptions<T> extends RedisSinkCommonOptions<T> {
   fields?: (record: T) => Record<string, RedisFieldValue>;
   /** Expiry of the hash after each write, seconds, fractions allowed (default 60; 0 = never expires). */
   ttlSeconds?: number;
+  /** Expiry in ms; overrides `ttlSeconds` when given. */
+  ttlMs?: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface RedisLatestOptions<T> extends RedisSinkCommonOptions<T> {
 export function redisLatest<T>(options: RedisLatestOptions<T>): OperatorFunction<T, Ack<T, RedisAckMeta>> {
   const key = keyOf<T>(options.key ?? 'market:{symbol}');
   const fields = options.fields ?? toRedisFields;
-  const ttlMs = Math.round((options.ttlSeconds ?? 60) * 1000);
+  const ttlMs = options.ttlMs ?? Math.round((options.ttlSeconds ?? 60) * 1000);
   return redisCommandSink<T>('redis_latest', options, (record) => {
     const k = key(record);
     let f: Record<string, RedisFieldValue>;

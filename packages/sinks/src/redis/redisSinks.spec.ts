@@ -35,6 +35,16 @@ describe('Redis sinks (fake client)', () => {
     expect(acks.map((a) => a.meta)).toEqual([{ key: 'market:A' }, { key: 'market:B' }]);
   });
 
+  it('ttlMs overrides ttlSeconds', async () => {
+    const f = fakeRedis();
+    await lastValueFrom(from([q('A', 1)]).pipe(redisLatest({ client: f.client, ttlMs: 250, ttlSeconds: 9 }), toArray()));
+    await lastValueFrom(from([q('N', 1, { earningsTimestamp: 2 })]).pipe(redisFlags({ client: f.client, ttlMs: 500 }), toArray()));
+    expect(f.execs.map((e) => e.cmds.at(-1))).toEqual([
+      ['pexpire', 'market:A', 250],
+      ['set', 'earnings_flag:N', '2', 'PX', 500],
+    ]);
+  });
+
   it('redisLatest with ttlSeconds 0 never expires, custom fields, atomic MULTI', async () => {
     const f = fakeRedis();
     await lastValueFrom(from([q('A', 1)]).pipe(redisLatest({ client: f.client, ttlSeconds: 0, atomic: true, fields: (r) => ({ p: r.price }) }), toArray()));
