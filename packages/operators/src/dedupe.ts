@@ -38,8 +38,9 @@ const defaultEventTime = (r: any): number => (r !== null && typeof r === 'object
 /**
  * Drops repeats of a record. The key is `id` when present (so distinct prints with identical
  * values but different ids are all kept), otherwise `symbol|ts|price|size`. Memory is bounded:
- * a key is forgotten once its event time is more than `ttlMs` behind the newest event time or
- * watermark seen (by then a repeat would be late anyway), and `maxKeys` caps the rest.
+ * keys are forgotten in generations once the newest event time or watermark seen has moved
+ * `ttlMs` to `2 × ttlMs` past them (by then a repeat would be late anyway), and `maxKeys` caps the
+ * rest (oldest half first).
  *
  * Works on plain records and on the {@link Watermarked} stream of {@link watermark}:
  * watermark items pass through untouched and also advance the TTL horizon.
