@@ -44,8 +44,21 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   const meta = await admin.fetchTopicMetadata({ topics }).catch((cause: unknown) => {
     throw new Error(`topics ${topics.join(', ')} are missing (${(cause as Error).message}); run \`tickflow topics create\` first`);
   });
-  await admin.disconnect();
   const partitions = meta.topics.flatMap((t) => t.partitions.map((p) => `${t.name}|${p.partitionId}`));
+  // Where each partition's backlog ends now: until the consumer has read up to it, the partition
+  // is not idle (it holds the watermark), however long the consumer takes to reach it.
+  const backlogEnd = new Map<string, number>();
+  const committedAtStart = await admin.fetchOffsets({ groupId: config.kafka.groupId, topics }).catch(() => []);
+  for (const topic of topics) {
+    const committedOf = new Map(committedAtStart.find((c) => c.topic === topic)?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      const high = Number(p.high);
+      const committedOffset = committedOf.get(p.partition) ?? -1;
+      const start = committedOffset >= 0 ? committedOffset : flags.fromBeginning ? Number(p.low) : high;
+      if (start < high) backlogEnd.set(`${topic}|${p.partition}`, high - 1);
+    }
+  }
+  await admin.disconnect();
 
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   let sinks: ProcessorSinks;
@@ -179,6 +192,10 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
     allowedLatenessMs: config.pipeline.allowedLatenessMs,
     maxFutureMs: config.pipeline.maxFutureMs,
     partitions,
+    canIdle: (part) => {
+      const end = backlogEnd.get(part);
+      return end === undefined || (lastOffset.get(part) ?? -1) >= end;
+    },
     instrumentation: telemetry.inst,
     metrics: m,
   }).subscribe({

@@ -34,6 +34,19 @@ describe('partitionWatermark', () => {
     });
   });
 
+  it('never treats a partition with a backlog as idle', () => {
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ hot, expectObservable }) => {
+      const src = hot('a 49ms b', { a: pt('p0', 5000), b: pt('p1', 1000) });
+      const out = src.pipe(partitionWatermark({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 10, partitions: ['p0', 'p1'], canIdle: (p) => p !== 'p1' }));
+      // p1 has not delivered and may not idle: the watermark waits for it instead of racing ahead.
+      expectObservable(out, '^ 60ms !').toBe('a 49ms (bx)', {
+        a: { kind: 'record', value: t(5000) },
+        b: { kind: 'record', value: t(1000) },
+        x: { kind: 'watermark', ts: 1000 },
+      });
+    });
+  });
+
   it('stops waiting for an idle partition', () => {
     new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ hot, expectObservable }) => {
       const src = hot('a 9ms b 34ms c', { a: pt('p0', 1000), b: pt('p1', 5000), c: pt('p1', 6000) });

@@ -23,6 +23,12 @@ export interface PartitionWatermarkOptions {
    * records as late. Default: only partitions that have delivered count.
    */
   partitions?: readonly string[];
+  /**
+   * Whether a partition may be treated as idle at all (default: always). The processor answers
+   * false while a partition still has a backlog to read, so a partition the consumer reaches late
+   * never looks idle (which would make all its records late).
+   */
+  canIdle?: (part: string) => boolean;
   /** Clock and timer (default asyncScheduler). */
   scheduler?: SchedulerLike;
 }
@@ -53,6 +59,7 @@ export function partitionWatermark(options: PartitionWatermarkOptions): Operator
   if (!(bound >= 0)) throw new ConfigurationError(`maxOutOfOrdernessMs must be >= 0, got ${bound}`, { setting: 'maxOutOfOrdernessMs' });
   if (!(idle >= 0)) throw new ConfigurationError(`idleTimeoutMs must be >= 0, got ${idle}`, { setting: 'idleTimeoutMs' });
   const scheduler = options.scheduler ?? asyncScheduler;
+  const canIdle = options.canIdle ?? (() => true);
 
   return (source) =>
     new Observable<Watermarked<Trade>>((subscriber) => {
@@ -65,9 +72,9 @@ export function partitionWatermark(options: PartitionWatermarkOptions): Operator
         const now = scheduler.now();
         let min = Number.POSITIVE_INFINITY;
         let max = Number.NEGATIVE_INFINITY;
-        for (const p of parts.values()) {
+        for (const [key, p] of parts) {
           if (p.max > max) max = p.max;
-          if (idle > 0 && now - p.seen >= idle) continue;
+          if (idle > 0 && now - p.seen >= idle && canIdle(key)) continue;
           if (p.max < min) min = p.max;
         }
         const top = min === Number.POSITIVE_INFINITY ? max : min;

@@ -37,6 +37,8 @@ export interface ProcessorPipelineOptions {
   maxFutureMs: number;
   /** Every partition (`topic|partition`) the processor may read: they hold the watermark until they deliver or idle. */
   partitions?: readonly string[];
+  /** Whether a partition may count as idle (false while it still has a backlog). */
+  canIdle?: (part: string) => boolean;
   /** Called when a partition is delivered again from an earlier offset (rebalance): forget its queue. */
   onRedelivery?: (topic: string, partition: number) => void;
   instrumentation?: Instrumentation;
@@ -168,7 +170,7 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
     const bars5m$ = deduped$.pipe(
       filter((t) => !handleOf(t).skip),
       map((t) => ({ part: handleOf(t).part, trade: t })),
-      partitionWatermark({ maxOutOfOrdernessMs: o.maxOutOfOrdernessMs, idleTimeoutMs: o.idleTimeoutMs, ...(o.partitions ? { partitions: o.partitions } : {}), ...(o.scheduler ? { scheduler: o.scheduler } : {}) }),
+      partitionWatermark({ maxOutOfOrdernessMs: o.maxOutOfOrdernessMs, idleTimeoutMs: o.idleTimeoutMs, ...(o.partitions ? { partitions: o.partitions } : {}), ...(o.canIdle ? { canIdle: o.canIdle } : {}), ...(o.scheduler ? { scheduler: o.scheduler } : {}) }),
       tap((item) => {
         if (item.kind === 'watermark') tracker.advance(item.ts);
         else tracker.feed(handleOf(item.value).h, item.value.symbol, item.value.ts);
