@@ -1,3 +1,8 @@
+/**
+ * Domain schemas and types (trades, quotes, bars), Avro schemas, the error hierarchy, retry/backoff, intervals, instrumentation and the market-hours calendar.
+ *
+ * @module @tickflow/core
+ */
 export type { Ack } from './ack/Ack.js';
 export type { InvalidRecord } from './ack/InvalidRecord.js';
 export { avroTypes } from './avro/avroTypes.js';

@@ -1,3 +1,8 @@
+/**
+ * RxJS operators for market data in event time: validate, dedupe, watermark, ohlcvWindow, rollup and more.
+ *
+ * @module @tickflow/operators
+ */
 /** The package version. */
 export const version = '0.1.0';
 export { type AnomalyEvent, type AnomalyOptions, anomaly } from './anomaly/index.js';

@@ -1,3 +1,8 @@
+/**
+ * Trade and quote sources as RxJS Observables: Finnhub, Yahoo Finance, replay and synthetic trades.
+ *
+ * @module @tickflow/sources
+ */
 /** The package version. */
 export const version = '0.1.0';
 export {

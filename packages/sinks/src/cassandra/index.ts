@@ -1,3 +1,8 @@
+/**
+ * Cassandra sink (cassandra-driver) for the Bronze/Silver/Gold tables, schema creation and reads.
+ *
+ * @module @tickflow/sinks/cassandra
+ */
 export type { CassandraClient, CassandraQueryOptions, CassandraResult, CassandraRow } from './CassandraClient.js';
 export type { CassandraAckMeta, CassandraCustomTable, CassandraSinkOptions } from './CassandraSinkOptions.js';
 export { cassandraCql } from './cassandraCql.js';

@@ -1,1 +1,6 @@
+/**
+ * A sink that prints records, for demos and debugging.
+ *
+ * @module @tickflow/sinks/console
+ */
 export { type ConsoleSinkOptions, consoleSink } from './consoleSink.js';

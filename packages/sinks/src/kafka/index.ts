@@ -1,3 +1,8 @@
+/**
+ * Kafka sink (kafkajs) with Avro in the Confluent wire format, dead letters, topics and schema registration.
+ *
+ * @module @tickflow/sinks/kafka
+ */
 export type { KafkaAckMeta, KafkaDeadLetter, KafkaSinkOptions } from './KafkaSinkOptions.js';
 export type { KafkaDeliveryReport, KafkaOutgoingMessage, KafkaProducerAdapter } from './KafkaProducerAdapter.js';
 export type { KafkaTopicSpec } from './KafkaTopicSpec.js';

@@ -1,3 +1,8 @@
+/**
+ * PostgreSQL sink with time-partitioned tables.
+ *
+ * @module @tickflow/sinks/postgres
+ */
 export { type CreatePartitionsOptions, createPartitions } from './createPartitions.js';
 export { type DropOldPartitionsOptions, dropOldPartitions } from './dropOldPartitions.js';
 export { type EnsurePostgresSchemaOptions, ensurePostgresSchema, type PostgresSchemaInfo } from './ensurePostgresSchema.js';

@@ -1,3 +1,8 @@
+/**
+ * Fake Finnhub and Yahoo servers to test pipelines against, offline and deterministic.
+ *
+ * @module @tickflow/sources/testing
+ */
 export {
   type FakeFinnhubConnectionInfo,
   type FakeFinnhubPublishOptions,
