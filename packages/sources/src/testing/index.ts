@@ -6,6 +6,7 @@
 export {
   type FakeFinnhubConnectionInfo,
   type FakeFinnhubPublishOptions,
+  type FakeFinnhubReplayOptions,
   type FakeFinnhubSentFrame,
   type FakeFinnhubServer,
   type FakeFinnhubServerOptions,

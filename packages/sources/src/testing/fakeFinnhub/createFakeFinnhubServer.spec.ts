@@ -118,6 +118,23 @@ describe('createFakeFinnhubServer', () => {
     c.ws.close();
   });
 
+  it('replays at a pace: trades due together share a frame, later ones come later', async () => {
+    server = await createFakeFinnhubServer({ pingIntervalMs: 0 });
+    const c = await client(`${server.url}?token=t`);
+    c.send({ type: 'subscribe', symbol: 'A' });
+    await server.waitForSubscription(['A']);
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = `${mkdtempSync(`${tmpdir()}/fakefinnhub-`)}/paced.csv`;
+    writeFileSync(path, 'symbol,price,size,ts\nA,1,1,1700000000000\nA,2,1,1700000000000\nA,3,1,1700000000400\n');
+    const t0 = Date.now();
+    expect(await server.replayFile(path, { speed: 2 })).toBe(3);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(190); // 400 ms of market time at 2×
+    await waitUntil(() => c.frames.length === 2);
+    expect(c.frames.map((f) => JSON.parse(f).data.map((t: { p: number }) => t.p))).toEqual([[1, 2], [3]]);
+    c.ws.close();
+  });
+
   it('closes both connections when a key connects twice, if asked to', async () => {
     server = await createFakeFinnhubServer({ oneConnectionPerToken: true, pingIntervalMs: 0 });
     const a = await client(`${server.url}?token=same`);

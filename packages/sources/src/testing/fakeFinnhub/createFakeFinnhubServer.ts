@@ -69,6 +69,18 @@ export interface FakeFinnhubPublishOptions {
   delayMs?: number;
 }
 
+/** Options of {@link FakeFinnhubServer.replayFile}. */
+export interface FakeFinnhubReplayOptions extends FakeFinnhubPublishOptions {
+  /** Recording format (default: detected). */
+  format?: ReplayFormat;
+  /** Symbol override for every trade. */
+  symbol?: string;
+  /** Send at most this many trades. */
+  limit?: number;
+  /** Pace: 1 = original, N = N× faster. Default: everything at once. */
+  speed?: number;
+}
+
 /** A running fake Finnhub server. */
 export interface FakeFinnhubServer {
   /** `ws://127.0.0.1:PORT` (add `?token=…`, or pass it as finnhubTrades' `url`). */
@@ -80,8 +92,12 @@ export interface FakeFinnhubServer {
   publish(trades: Iterable<FakeFinnhubTrade>, options?: FakeFinnhubPublishOptions): Promise<number>;
   /** Sends `count` trades of one symbol as fast as possible. */
   burst(symbol: string, count: number, options?: FakeFinnhubPublishOptions & { startTs?: number; price?: number }): Promise<number>;
-  /** Replays a recording (see `replay`) as trade frames, as fast as possible. Resolves with the number of trades written. */
-  replayFile(path: string, options?: FakeFinnhubPublishOptions & { format?: ReplayFormat; symbol?: string; limit?: number }): Promise<number>;
+  /**
+   * Replays a recording (any `replay` format) as trade frames. Without `speed` everything is sent
+   * at once in frames of `frameSize`; with `speed` (1 = original pace, N = N× faster) trades are sent
+   * as their time comes, the ones due together in one frame. Resolves with the number of trades written.
+   */
+  replayFile(path: string, options?: FakeFinnhubReplayOptions): Promise<number>;
   /** Writes raw text to every open connection. */
   sendRaw(text: string): void;
   /** Writes `count` malformed frames (cycling through a fixed catalogue) to every open connection. */
@@ -258,13 +274,32 @@ export async function createFakeFinnhubServer(options: FakeFinnhubServerOptions 
       );
     },
     async replayFile(path, o = {}) {
-      const trades: FakeFinnhubTrade[] = [];
       const limit = o.limit ?? Number.POSITIVE_INFINITY;
+      const paced = o.speed !== undefined && Number.isFinite(o.speed);
+      const toRaw = (t: Trade): FakeFinnhubTrade => ({ s: t.symbol, p: t.price, t: t.ts, v: t.size, c: t.conditions ?? null });
+      const trades: FakeFinnhubTrade[] = [];
+      let pending: FakeFinnhubTrade[] = [];
+      let chain = Promise.resolve(0);
+      let flushing = false;
+      const flush = () => {
+        flushing = false;
+        const batch = pending;
+        pending = [];
+        if (batch.length > 0) chain = chain.then(async (n) => n + (await publish(batch, o)));
+      };
+      let count = 0;
       await new Promise<void>((resolve, reject) => {
-        const sub = replay({ path, ...(o.format ? { format: o.format } : {}), ...(o.symbol ? { symbol: o.symbol } : {}) }).subscribe({
+        const sub = replay({ path, ...(o.format ? { format: o.format } : {}), ...(o.symbol ? { symbol: o.symbol } : {}), ...(paced ? { speed: o.speed } : {}) }).subscribe({
           next: (t: Trade) => {
-            trades.push({ s: t.symbol, p: t.price, t: t.ts, v: t.size, c: t.conditions ?? null });
-            if (trades.length >= limit) {
+            count++;
+            if (paced) {
+              pending.push(toRaw(t));
+              if (!flushing) {
+                flushing = true;
+                setImmediate(flush); // trades due in the same turn share a frame
+              }
+            } else trades.push(toRaw(t));
+            if (count >= limit) {
               sub?.unsubscribe();
               resolve();
             }
@@ -273,7 +308,9 @@ export async function createFakeFinnhubServer(options: FakeFinnhubServerOptions 
           complete: resolve,
         });
       });
-      return publish(trades, o);
+      if (!paced) return publish(trades, o);
+      flush();
+      return chain;
     },
     sendRaw,
     sendGarbage(count = garbageFrames.length) {
