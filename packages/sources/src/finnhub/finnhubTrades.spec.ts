@@ -245,6 +245,16 @@ describe('finnhubTrades with a scripted socket', () => {
     expect(s.sockets[1]!.sent.map((m) => JSON.parse(m).symbol)).toEqual(['AAPL', 'TSLA']);
   });
 
+  it('opens a connection only once a key has symbols', () => {
+    const s = setup({ symbols: [] });
+    s.subscribe();
+    expect(s.sockets).toHaveLength(0);
+    s.stream.add('AAPL');
+    expect(s.sockets).toHaveLength(1);
+    s.sockets[0]!.open();
+    expect(s.sockets[0]!.sent.map((m) => JSON.parse(m))).toEqual([{ type: 'subscribe', symbol: 'AAPL' }]);
+  });
+
   it('refuses an add past the limit and keeps the set unchanged', () => {
     const s = setup({ symbols: Array.from({ length: 50 }, (_, i) => `S${i}`) });
     expect(() => s.stream.add('ONE_TOO_MANY')).toThrow(ConfigurationError);
