@@ -51,7 +51,11 @@ export interface NatsSinkOptions<T> {
   headers?: (record: T) => Record<string, string> | undefined;
   /** Payload encoder (default `JSON.stringify`, UTF-8). */
   encode?: (record: T) => Uint8Array | string;
-  /** Publishes awaiting their PubAck at once (default 256). Acks are still emitted in input order. */
+  /**
+   * Publishes awaiting their PubAck at once (default 256). Acks are still emitted in input order,
+   * but with more than 1 a retried publish can be stored after a later one: use 1 when the
+   * stream's order must equal the input order even across retries.
+   */
   maxInFlight?: number;
   /** Records held (waiting + in flight) before the sink errors with `BACKPRESSURE` (default 100000). */
   maxBuffered?: number;
