@@ -225,7 +225,8 @@ Flags
       --max-out-of-orderness <ms>  watermark delay (default 600000 = 10 min)
       --from-beginning       process: read topics from the start for a new group
       --once                 stop when the input ends (replay/synthetic with --count)
-      --exit-when-idle <ms>  process: treat this long without input as the end: flush every window, commit, exit 0
+      --exit-when-idle <ms>  process: once the backlog is read, treat this long without input as the end:
+                             flush every window, commit, exit 0
       --metrics-port <n>     /metrics, /healthz, /readyz port (default 9464, 0 = any)
       --log-level <level>    debug | info | warn | error
   -h, --help                 this text

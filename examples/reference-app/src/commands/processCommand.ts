@@ -208,7 +208,9 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   });
   const loop = setInterval(() => {
     void commit(false);
-    if (flags.idleExitMs !== undefined && Date.now() - lastInput >= flags.idleExitMs) end$.next();
+    // the end of input: everything that was there at start has been read, and nothing new came
+    const caughtUp = [...backlogEnd].every(([part, end]) => (lastOffset.get(part) ?? -1) >= end);
+    if (flags.idleExitMs !== undefined && caughtUp && Date.now() - lastInput >= flags.idleExitMs) end$.next();
   }, 1_000);
   ready = true;
   telemetry.log('info', 'process_started', { topics, groupId: config.kafka.groupId, partitions: partitions.length, dryRun: flags.dryRun });
