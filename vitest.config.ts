@@ -30,7 +30,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'packages/*/test/**/*.int.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/faults/**/*.test.ts', 'packages/*/test/**/*.int.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/globalSetup.ts'],
           testTimeout: 120_000,
