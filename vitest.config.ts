@@ -24,6 +24,8 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.spec.ts', 'examples/*/src/**/*.spec.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
+          // CI machines have 2 cores and also run the servers: give slow specs room.
+          testTimeout: 30_000,
         },
       },
       {
