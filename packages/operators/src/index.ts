@@ -3,7 +3,15 @@
  *
  * @module @tickflow/operators
  */
-/** The package version. */
+/**
+ * The package version.
+ *
+ * @example
+ * ```ts
+ * import { version } from '@tickflow/operators';
+ * console.log(version); // '0.1.0'
+ * ```
+ */
 export const version = '0.1.0';
 export { type AnomalyEvent, type AnomalyOptions, anomaly } from './anomaly/index.js';
 export { type DedupeOptions, dedupe } from './dedupe.js';

@@ -3,5 +3,13 @@
  *
  * @module @tickflow/sinks
  */
-/** The package version. */
+/**
+ * The package version.
+ *
+ * @example
+ * ```ts
+ * import { version } from '@tickflow/sinks';
+ * console.log(version); // '0.1.0'
+ * ```
+ */
 export const version = '0.1.0';

@@ -3,7 +3,15 @@
  *
  * @module @tickflow/sources
  */
-/** The package version. */
+/**
+ * The package version.
+ *
+ * @example
+ * ```ts
+ * import { version } from '@tickflow/sources';
+ * console.log(version); // '0.1.0'
+ * ```
+ */
 export const version = '0.1.0';
 export {
   type FinnhubServerError,

@@ -5,7 +5,7 @@
  * ```ts
  * import avro from 'avsc';
  * import { barAvroSchema } from '@tickflow/core';
- * const type = avro.Type.forSchema(barAvroSchema);
+ * const type = avro.Type.forSchema(barAvroSchema as unknown as avro.Schema); // a readonly literal: cast for avsc's mutable type
  * ```
  */
 export const barAvroSchema = {

@@ -7,7 +7,7 @@ const optional = (name: string, type: 'string' | 'double' | 'long') => ({ name, 
  * ```ts
  * import avro from 'avsc';
  * import { quoteAvroSchema } from '@tickflow/core';
- * const type = avro.Type.forSchema(quoteAvroSchema);
+ * const type = avro.Type.forSchema(quoteAvroSchema as unknown as avro.Schema); // a readonly literal: cast for avsc's mutable type
  * ```
  */
 export const quoteAvroSchema = {

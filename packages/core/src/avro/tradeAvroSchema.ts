@@ -7,7 +7,7 @@
  * ```ts
  * import avro from 'avsc';
  * import { tradeAvroSchema } from '@tickflow/core';
- * const type = avro.Type.forSchema(tradeAvroSchema);
+ * const type = avro.Type.forSchema(tradeAvroSchema as unknown as avro.Schema); // a readonly literal: cast for avsc's mutable type
  * ```
  */
 export const tradeAvroSchema = {

@@ -8,6 +8,7 @@ const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@/\s]+@/gi;
  * (`?token=…` query parameters, `user:pass@` in URLs) are masked. Nested objects are handled.
  *
  * @param value - log fields or any value
+ * @param depth - nesting level of `value` (internal: objects deeper than 5 levels are returned as they are)
  * @returns a copy safe to log
  * @example
  * ```ts
