@@ -106,6 +106,8 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
       let waiting: [T, string][] | null = null;
       let waitingAt = 0;
       let linger: Subscription | null = null;
+      let prebuilt: Entry<T>[] | null = null;
+      let prebuild: Subscription | null = null;
       let upstreamDone = false;
       let closed = false;
 
@@ -292,9 +294,28 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         }
       };
 
+      /** The next batch to send, encoded: the one pre-built while the previous was in flight, if any. */
+      const nextBatch = (): Entry<T>[] => {
+        if (prebuilt) {
+          const b = prebuilt;
+          prebuilt = null;
+          return b;
+        }
+        return build(queue.shift() as Pending<T>[]);
+      };
+
+      /** Encodes the next batch while the broker handles the current one (after the send got going). */
+      const prebuildSoon = () => {
+        if (closed || prebuilt || prebuild || queue.length === 0) return;
+        prebuild = scheduler.schedule(() => {
+          prebuild = null;
+          if (!closed && !prebuilt && queue.length > 0) prebuilt = build(queue.shift() as Pending<T>[]);
+        }, 0);
+      };
+
       const pump = () => {
-        while (!closed && inFlight < maxInFlight && queue.length > 0) {
-          const batch = build(queue.shift() as Pending<T>[]);
+        while (!closed && inFlight < maxInFlight && (prebuilt || queue.length > 0)) {
+          const batch = nextBatch();
           const seq = nextSeq++;
           const t0 = scheduler.now();
           inFlight++;
@@ -303,11 +324,12 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
             inFlight--;
             m.batchLatency.observe(scheduler.now() - t0);
             done.set(seq, acked);
+            pump(); // get the next batch going before spending time on acks
             emitInOrder();
-            pump();
             if (upstreamDone) finish();
           }, fail);
         }
+        prebuildSoon();
       };
 
       const emitInOrder = () => {
@@ -350,7 +372,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
       const finish = () => {
         if (closed || waiting) return;
         seal();
-        if (queue.length === 0 && inFlight === 0 && done.size === 0) {
+        if (queue.length === 0 && !prebuilt && inFlight === 0 && done.size === 0) {
           closed = true;
           subscriber.complete();
         }
@@ -371,6 +393,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         closed = true;
         upstream.unsubscribe();
         linger?.unsubscribe();
+        prebuild?.unsubscribe();
         if (close) {
           const c = started ? started.then(close, close) : close();
           started = undefined;
