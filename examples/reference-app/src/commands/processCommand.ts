@@ -4,6 +4,8 @@ import { kafkaSource } from '@tickflow/sources/kafka';
 import { concat, map, NEVER, Observable, type OperatorFunction, Subject, type Subscription, takeUntil, tap } from 'rxjs';
 import type { CommandContext } from '../cli/CommandContext.js';
 import { type Checkpoint, CheckpointStore } from '../cassandra/checkpoints.js';
+import { cassandraBarReader } from '../api/cassandraBarReader.js';
+import { mountApi } from '../api/mountApi.js';
 import { connectCassandra } from '../cassandra/connectCassandra.js';
 import { CommitTracker } from '../commit/CommitTracker.js';
 import { connectOrExplain, kafkaClients } from '../kafka/connectKafka.js';
@@ -96,6 +98,8 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   } else {
     const client = await connectCassandra(config);
     cassandraClient = client;
+    // The query API over the Gold tables (docs/guides/dashboard.md); the page needs the demo's live feed.
+    mountApi(ops, { api: config.api, reader: cassandraBarReader(client, { keyspace: config.cassandra.keyspace, symbols: config.symbols }), webRoot: false, log: telemetry.log });
     checkpoints = new CheckpointStore(client, config.cassandra.keyspace, config.kafka.groupId);
     await checkpoints.ensure();
     await connectOrExplain('producer', config.kafka.brokers, () => producer.connect());
