@@ -16,3 +16,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 register({ tsconfig: join(here, '..', 'tsconfig.json') });
 const { main } = await import('../src/cli.ts');
 await main(process.argv.slice(2));
+// The command has finished (and closed what it opened): end now, even if a client library left a
+// socket or timer behind.
+process.exit(process.exitCode ?? 0);

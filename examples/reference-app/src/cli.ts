@@ -49,7 +49,17 @@ export async function main(argv: readonly string[]): Promise<void> {
     fail(e);
   }
   try {
-    switch (args.command) {
+    await run(args.command, ctx);
+  } catch (e) {
+    fail(e);
+  }
+  // A signal arrived: the command returned as soon as shutdown began; wait for its steps (drain,
+  // commit, close) and exit with their result.
+  if (ctx.shutdown.stopping) process.exit(await ctx.shutdown.run());
+}
+
+async function run(command: ReturnType<typeof parseCliArgs>['command'], ctx: CommandContext): Promise<void> {
+  switch (command) {
       case 'config':
         ctx.out(JSON.stringify(redactSecrets(ctx.config), null, 2));
         return;
@@ -77,11 +87,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       case 'services up':
       case 'services down':
       case 'services status':
-        await (await import('./commands/services.js')).services(ctx, args.command.split(' ')[1] as 'up' | 'down' | 'status');
+        await (await import('./commands/services.js')).services(ctx, command.split(' ')[1] as 'up' | 'down' | 'status');
         return;
-    }
-  } catch (e) {
-    fail(e);
   }
 }
 

@@ -47,12 +47,30 @@ describe('partitionWatermark', () => {
     });
   });
 
+  it('after the whole input was silent, a partition resuming first does not make the others late', () => {
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ hot, expectObservable }) => {
+      // p0 and p1 deliver, then nothing for 100 ms (a broker outage); p0 resumes with a backlog far
+      // ahead, p1's backlog follows 5 ms later: the watermark waits for p1 instead of jumping to 5000.
+      const src = hot('a 9ms b 99ms c 4ms d', { a: pt('p0', 1000), b: pt('p1', 1000), c: pt('p0', 5000), d: pt('p1', 2000) });
+      const out = src.pipe(partitionWatermark({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 20 }));
+      expectObservable(out, '^ 130ms !').toBe('(ax) 6ms b 99ms c 4ms (dy)', {
+        a: { kind: 'record', value: t(1000) },
+        x: { kind: 'watermark', ts: 1000 },
+        b: { kind: 'record', value: t(1000) },
+        c: { kind: 'record', value: t(5000) },
+        d: { kind: 'record', value: t(2000) },
+        y: { kind: 'watermark', ts: 2000 },
+      });
+    });
+  });
+
   it('stops waiting for an idle partition', () => {
     new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ hot, expectObservable }) => {
-      const src = hot('a 9ms b 34ms c', { a: pt('p0', 1000), b: pt('p1', 5000), c: pt('p1', 6000) });
+      const src = hot('a 9ms b 14ms c', { a: pt('p0', 1000), b: pt('p1', 5000), c: pt('p1', 6000) });
       const out = src.pipe(partitionWatermark({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 20 }));
-      // p0 (silent since 0) is idle at the 20 ms check: the watermark follows p1; c moves it on.
-      expectObservable(out, '^ 50ms !').toBe('(ax) 6ms b 9ms y 24ms (cz)', {
+      // p0 (silent since 0) is idle at the 20 ms check while p1 keeps delivering: the watermark
+      // follows p1; c moves it on. (Had p1 been silent ≥ 20 ms too, c would give p0 a new grace period.)
+      expectObservable(out, '^ 30ms !').toBe('(ax) 6ms b 9ms y 4ms (cz)', {
         a: { kind: 'record', value: t(1000) },
         x: { kind: 'watermark', ts: 1000 },
         b: { kind: 'record', value: t(5000) },
