@@ -67,6 +67,7 @@ export function partitionWatermark(options: PartitionWatermarkOptions): Operator
       const t0 = scheduler.now();
       for (const p of options.partitions ?? []) parts.set(p, { max: Number.NEGATIVE_INFINITY, seen: t0 });
       let wm = Number.NEGATIVE_INFINITY;
+      let lastAny = t0;
 
       const compute = (): number => {
         const now = scheduler.now();
@@ -95,9 +96,15 @@ export function partitionWatermark(options: PartitionWatermarkOptions): Operator
 
       const sub = source.subscribe({
         next: ({ part, trade }) => {
+          const now = scheduler.now();
+          // After the whole input was silent (a broker outage, a paused consumer), no partition is
+          // idle: each gets idleTimeoutMs to deliver again, else the first one to resume would drag
+          // the watermark past the others' backlogs and make their trades late.
+          if (idle > 0 && now - lastAny >= idle) for (const q of parts.values()) q.seen = now;
+          lastAny = now;
           let p = parts.get(part);
           if (p === undefined) parts.set(part, (p = { max: Number.NEGATIVE_INFINITY, seen: 0 }));
-          p.seen = scheduler.now();
+          p.seen = now;
           if (trade.ts > p.max) p.max = trade.ts;
           subscriber.next({ kind: 'record', value: trade });
           emitIfAdvanced();
