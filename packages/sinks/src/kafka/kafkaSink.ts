@@ -1,5 +1,6 @@
 import { type Ack, ConfigurationError, retryAsync, TickflowError } from '@tickflow/core';
 import { asyncScheduler, Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { countAcked } from './countAcked.js';
 import { deadLetterMessage } from './deadLetterMessage.js';
 import type { KafkaOutgoingMessage } from './KafkaProducerAdapter.js';
 import type { KafkaAckMeta, KafkaDeadLetter, KafkaSinkOptions } from './KafkaSinkOptions.js';
@@ -8,6 +9,7 @@ import { isRetriableSendError } from './isRetriableSendError.js';
 import { resolveEncoder } from './resolveEncoder.js';
 import { resolveProducer } from './resolveProducer.js';
 import { sinkMetrics } from './sinkMetrics.js';
+import { sinkSettings } from './sinkSettings.js';
 
 interface Entry<T> {
   record: T;
@@ -55,18 +57,7 @@ interface Pending<T> {
  * ```
  */
 export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, Ack<T, KafkaAckMeta>> {
-  const batchSize = positiveInt(options.batchSize ?? 1000, 'batchSize');
-  const maxInFlight = positiveInt(options.maxInFlightBatches ?? 1, 'maxInFlightBatches');
-  const maxBuffered = positiveInt(options.maxBuffered ?? 100_000, 'maxBuffered');
-  const maxBytes = positiveInt(options.maxMessageBytes ?? 1_000_000, 'maxMessageBytes');
-  const lingerMs = options.lingerMs ?? 5;
-  if (!(lingerMs >= 0)) throw new ConfigurationError(`kafkaSink lingerMs must be >= 0, got ${lingerMs}`, { setting: 'lingerMs' });
-  if (maxInFlight > 1 && options.preserveOrder !== false) {
-    throw new ConfigurationError(`kafkaSink maxInFlightBatches ${maxInFlight} can reorder a key's records when a batch is retried`, {
-      setting: 'maxInFlightBatches',
-      hint: 'use maxInFlightBatches: 1, or pass preserveOrder: false to accept reordering on retries',
-    });
-  }
+  const { batchSize, maxInFlight, maxBuffered, maxBytes, lingerMs } = sinkSettings(options);
   const encoder = resolveEncoder(options);
   const topicOf = typeof options.topic === 'function' ? options.topic : constant(options.topic);
   if (typeof options.topic === 'string' && options.topic === '') throw new ConfigurationError('kafkaSink topic is empty', { setting: 'topic' });
@@ -337,35 +328,12 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         while (batch) {
           done.delete(nextEmit++);
           hold(-batch.length);
-          countBatch(batch);
+          countAcked(m, batch);
           for (const e of batch) {
             if (closed) return;
             subscriber.next({ record: e.record, meta: e.meta });
           }
           batch = done.get(nextEmit);
-        }
-      };
-
-      const countBatch = (batch: Entry<T>[]) => {
-        let topic = '';
-        let n = 0;
-        let bytes = 0;
-        for (const e of batch) {
-          if (e.message.topic !== topic) {
-            if (n > 0) {
-              m.records.inc(n, { topic });
-              m.bytes.inc(bytes, { topic });
-            }
-            topic = e.message.topic;
-            n = 0;
-            bytes = 0;
-          }
-          n++;
-          bytes += e.message.value?.length ?? 0;
-        }
-        if (n > 0) {
-          m.records.inc(n, { topic });
-          m.bytes.inc(bytes, { topic });
         }
       };
 
@@ -415,9 +383,4 @@ function defaultKey(record: unknown): string | null {
 
 function constant(topic: string) {
   return () => topic;
-}
-
-function positiveInt(v: number, setting: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new ConfigurationError(`kafkaSink ${setting} must be an integer >= 1, got ${v}`, { setting });
-  return v;
 }
