@@ -141,7 +141,13 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   // Records delivered and not yet acknowledged to the source, per partition, in offset order.
   const unacked = new Map<string, ProcessorRecord[]>();
   const lastOffset = new Map<string, number>();
-  const tracker = new CommitTracker({ fineWindowMs: 300_000, coarseWindowMs: 3_600_000, allowedLatenessMs: config.pipeline.allowedLatenessMs });
+  const tracker = new CommitTracker({
+    fineWindowMs: 300_000,
+    coarseWindowMs: 3_600_000,
+    allowedLatenessMs: config.pipeline.allowedLatenessMs,
+    // a restart's low watermark must not store a smaller closedThrough beside a newer offset
+    initialClosedThrough: (topic, partition) => stored.get(`${topic}|${partition}`)?.closedThrough ?? Number.NEGATIVE_INFINITY,
+  });
   let stopping = false;
   let lastInput = Date.now();
   const end$ = new Subject<void>();

@@ -9,6 +9,20 @@ const pos = (offset: number, partition = 0) => ({ topic: 'trades_raw', partition
 const point = (t: CommitTracker, partition = 0) => t.commitPoints().find((p) => p.partition === partition)!;
 
 describe('CommitTracker', () => {
+  it('starts each partition at its stored closedThrough and never commits a smaller one (a restart with a low watermark)', () => {
+    const t = new CommitTracker({ initialClosedThrough: (_topic, partition) => (partition === 0 ? T0 + 2 * H : Number.NEGATIVE_INFINITY) });
+    t.written(t.track(pos(100, 0), 1));
+    t.written(t.track(pos(7, 1), 1));
+    t.advance(T0); // the restarted processor's watermark is still far behind
+    expect(point(t, 0)).toEqual({ topic: 'trades_raw', partition: 0, offset: 101, closedThrough: T0 + 2 * H });
+    expect(point(t, 1).closedThrough).toBe(T0);
+    // without the seed the same tracker would store T0 beside offset 101: a later restart would re-window hours it already closed
+    const unseeded = new CommitTracker();
+    unseeded.written(unseeded.track(pos(100, 0), 1));
+    unseeded.advance(T0);
+    expect(point(unseeded, 0).closedThrough).toBe(T0);
+  });
+
   it('commits past acknowledged records and stops at the first unacknowledged one', () => {
     const t = new CommitTracker();
     const r = [0, 1, 2, 3].map((o) => t.track(pos(o), 1));

@@ -36,6 +36,12 @@ export interface CommitTrackerOptions {
   coarseWindowMs?: number;
   /** `allowedLatenessMs` of the window operator. Default 0. */
   allowedLatenessMs?: number;
+  /**
+   * The `closedThrough` stored with the last commit of each partition (from the checkpoints). A
+   * partition's `closedThrough` starts there and never goes below it, so a restarted processor whose
+   * watermark is still low cannot store a smaller one beside a newer offset. Default: none.
+   */
+  initialClosedThrough?: (topic: string, partition: number) => number;
 }
 
 interface PartitionState {
@@ -92,6 +98,7 @@ export class CommitTracker {
   readonly #fine: number;
   readonly #coarse: number;
   readonly #lateness: number;
+  readonly #initial: (topic: string, partition: number) => number;
   readonly #partitions = new Map<string, PartitionState>();
   readonly #windows = new Map<string, CoarseWindow>();
   #wm = Number.NEGATIVE_INFINITY;
@@ -101,6 +108,7 @@ export class CommitTracker {
     this.#fine = options.fineWindowMs ?? 300_000;
     this.#coarse = options.coarseWindowMs ?? 3_600_000;
     this.#lateness = options.allowedLatenessMs ?? 0;
+    this.#initial = options.initialClosedThrough ?? (() => Number.NEGATIVE_INFINITY);
     if (!(this.#fine > 0) || !(this.#coarse > 0) || this.#coarse % this.#fine !== 0) {
       throw new RangeError(`coarseWindowMs (${this.#coarse}) must be a positive multiple of fineWindowMs (${this.#fine})`);
     }
@@ -121,7 +129,7 @@ export class CommitTracker {
     const key = `${pos.topic}|${pos.partition}`;
     let p = this.#partitions.get(key);
     if (p === undefined) {
-      p = { topic: pos.topic, partition: pos.partition, pending: new Map(), highest: pos.offset - 1, closedThrough: Number.NEGATIVE_INFINITY };
+      p = { topic: pos.topic, partition: pos.partition, pending: new Map(), highest: pos.offset - 1, closedThrough: this.#initial(pos.topic, pos.partition) };
       this.#partitions.set(key, p);
     }
     if (pos.offset > p.highest || p.highest === Number.NEGATIVE_INFINITY) p.highest = pos.offset;
