@@ -13,6 +13,7 @@
 //
 //   node scripts/check-doc-examples.mjs          # both checks; exit 1 listing every problem
 //   node scripts/check-doc-examples.mjs --json   # machine-readable summary (used by the test)
+//   node scripts/check-doc-examples.mjs --extra-guide x.md   # also check the blocks of x.md
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,9 @@ function fail(msg) {
 }
 
 // ---------- 1. the public exports and their TSDoc
-const program = ts.createProgram({ rootNames: entryFiles, options: { ...docsConfig.options, noEmit: true } });
+// One set of options for both programs, so the examples' program reuses this one's parsed files.
+const options = { ...docsConfig.options, noEmit: true, noUnusedLocals: false, noUnusedParameters: false, types: ['node'], lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'] };
+const program = ts.createProgram({ rootNames: entryFiles, options });
 const checker = program.getTypeChecker();
 const problems = [];
 /** public name → import specifier (the most specific entry that exports it). */
@@ -151,8 +154,15 @@ for (const pkg of ['core', 'operators', 'sources', 'sinks']) {
   }
 }
 const guidesDir = join(root, 'docs', 'guides');
-for (const name of readdirSync(guidesDir).filter((n) => n.endsWith('.md'))) {
-  const md = readFileSync(join(guidesDir, name), 'utf8');
+// --extra-guide <file.md>: check one more markdown file too (the test proves a broken block is caught).
+const extraAt = process.argv.indexOf('--extra-guide');
+const guideFiles = readdirSync(guidesDir)
+  .filter((n) => n.endsWith('.md'))
+  .map((n) => join(guidesDir, n));
+if (extraAt > 0 && process.argv[extraAt + 1]) guideFiles.push(process.argv[extraAt + 1]);
+for (const path of guideFiles) {
+  const name = relative(guidesDir, path);
+  const md = readFileSync(path, 'utf8');
   // A guide's snippets may share context (`trades$`, a connected `client`): declare it once in a
   // hidden comment, <!-- doc-examples-prelude ... -->, prepended to each of its blocks.
   const guidePrelude = [...md.matchAll(/<!--\s*doc-examples-prelude\s*\n([\s\S]*?)-->/g)].map((p) => p[1]).join('\n');
@@ -237,14 +247,17 @@ for (const ex of examples) {
 }
 writeFileSync(join(outDir, 'package.json'), '{ "type": "module", "private": true }\n');
 
-const exProgram = ts.createProgram({
-  rootNames: examples.map((e) => e.file),
-  options: { ...docsConfig.options, noEmit: true, noUnusedLocals: false, noUnusedParameters: false, types: ['node'], lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'] },
-});
+const exProgram = ts.createProgram({ rootNames: [...entryFiles, ...examples.map((e) => e.file)], options, oldProgram: program });
 const byFile = new Map(examples.map((e) => [e.file, e]));
 const exampleProblems = [];
 const reported = new Set();
-for (const d of ts.getPreEmitDiagnostics(exProgram)) {
+// Diagnostics of the example files only (the packages themselves are type-checked by `npm run typecheck`).
+const diagnostics = [...exProgram.getOptionsDiagnostics(), ...exProgram.getGlobalDiagnostics()];
+for (const ex of examples) {
+  const sf = exProgram.getSourceFile(ex.file);
+  diagnostics.push(...exProgram.getSyntacticDiagnostics(sf), ...exProgram.getSemanticDiagnostics(sf));
+}
+for (const d of diagnostics) {
   const ex = d.file && byFile.get(d.file.fileName);
   const msg = ts.flattenDiagnosticMessageText(d.messageText, '\n  ');
   if (!ex) {
