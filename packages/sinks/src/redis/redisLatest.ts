@@ -1,7 +1,8 @@
 import type { Ack } from '@tickflow/core';
 import type { OperatorFunction } from 'rxjs';
+import { fieldsOf } from './fieldsOf.js';
 import { keyOf } from './keyOf.js';
-import { RedisPlanError, redisCommandSink } from './redisCommandSink.js';
+import { redisCommandSink } from './redisCommandSink.js';
 import type { RedisAckMeta, RedisFieldValue, RedisSinkCommonOptions } from './RedisSinkOptions.js';
 import { toRedisFields } from './toRedisFields.js';
 
@@ -41,19 +42,11 @@ export interface RedisLatestOptions<T> extends RedisSinkCommonOptions<T> {
  */
 export function redisLatest<T>(options: RedisLatestOptions<T>): OperatorFunction<T, Ack<T, RedisAckMeta>> {
   const key = keyOf<T>(options.key ?? 'market:{symbol}');
-  const fields = options.fields ?? toRedisFields;
+  const fields = fieldsOf<T>(options.fields ?? toRedisFields);
   const ttlMs = options.ttlMs ?? Math.round((options.ttlSeconds ?? 60) * 1000);
   return redisCommandSink<T>('redis_latest', options, (record) => {
     const k = key(record);
-    let f: Record<string, RedisFieldValue>;
-    try {
-      f = fields(record);
-    } catch (e) {
-      throw new RedisPlanError('fields', (e as Error).message, k);
-    }
-    const hset: (string | number)[] = ['hset', k];
-    for (const name in f) hset.push(name, f[name]!);
-    if (hset.length === 2) throw new RedisPlanError('fields', 'the record has no fields to store', k);
+    const hset = fields(record, k, ['hset', k]);
     return { key: k, commands: ttlMs > 0 ? [hset, ['pexpire', k, ttlMs]] : [hset] };
   });
 }

@@ -1,7 +1,8 @@
 import type { Ack } from '@tickflow/core';
 import type { OperatorFunction } from 'rxjs';
+import { fieldsOf } from './fieldsOf.js';
 import { keyOf } from './keyOf.js';
-import { RedisPlanError, redisCommandSink } from './redisCommandSink.js';
+import { redisCommandSink } from './redisCommandSink.js';
 import type { RedisAckMeta, RedisFieldValue, RedisSinkCommonOptions } from './RedisSinkOptions.js';
 import { toRedisFields } from './toRedisFields.js';
 
@@ -40,24 +41,14 @@ export interface RedisStreamOptions<T> extends RedisSinkCommonOptions<T> {
  */
 export function redisStream<T>(options: RedisStreamOptions<T>): OperatorFunction<T, Ack<T, RedisAckMeta>> {
   const key = keyOf<T>(options.key ?? 'market:stream');
-  const fields = options.fields ?? toRedisFields;
+  const fields = fieldsOf<T>(options.fields ?? toRedisFields);
   const trim = options.approximate === false ? ['MAXLEN', options.maxLen ?? 10_000] : ['MAXLEN', '~', options.maxLen ?? 10_000];
   return redisCommandSink<T>(
     'redis_stream',
     options,
     (record) => {
       const k = key(record);
-      let f: Record<string, RedisFieldValue>;
-      try {
-        f = fields(record);
-      } catch (e) {
-        throw new RedisPlanError('fields', (e as Error).message, k);
-      }
-      const xadd: (string | number)[] = ['xadd', k, ...trim, '*'];
-      const n = xadd.length;
-      for (const name in f) xadd.push(name, f[name]!);
-      if (xadd.length === n) throw new RedisPlanError('fields', 'the record has no fields to store', k);
-      return { key: k, commands: [xadd] };
+      return { key: k, commands: [fields(record, k, ['xadd', k, ...trim, '*'])] };
     },
     (replies) => ({ id: String(replies[0]) }),
   );
