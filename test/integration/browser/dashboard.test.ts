@@ -37,33 +37,35 @@ type Probe = {
 declare const window: { __tickflowChart?: Probe };
 
 let demo: ChildProcess | undefined;
+let securedDemo: ChildProcess | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
 let base = '';
 let profile = '';
 const output: string[] = [];
 
-async function startDemo(): Promise<string> {
+async function startDemo(env: Record<string, string> = {}): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
     process.execPath,
     [join(APP, 'bin/tickflow.mjs'), 'demo', '--source', 'synthetic', '--symbols', SYMBOLS.join(','), '--speed', '600', '--rate', '1', '--metrics-port', '0'],
-    { cwd: APP, env: { ...process.env, TICKFLOW_PLAIN: '1', TICKFLOW_METRICS_HOST: '127.0.0.1', TICKFLOW_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: APP, env: { ...process.env, TICKFLOW_PLAIN: '1', TICKFLOW_METRICS_HOST: '127.0.0.1', TICKFLOW_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  demo = child;
+  const seen: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not print its dashboard URL within 60 s:\n${output.join('')}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`demo did not print its dashboard URL within 60 s:\n${seen.join('')}`)), 60_000);
     const onData = (chunk: Buffer) => {
+      seen.push(chunk.toString());
       output.push(chunk.toString());
       if (output.length > 200) output.splice(0, output.length - 200);
-      const m = /dashboard on (http:\/\/[^\s/]+)\//.exec(output.join(''));
+      const m = /dashboard on (http:\/\/[^\s/]+)\//.exec(seen.join(''));
       if (m) {
         clearTimeout(timer);
-        resolve(m[1] as string);
+        resolve({ child, base: m[1] as string });
       }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output.join('')}`)));
+    child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${seen.join('')}`)));
   });
 }
 
@@ -106,7 +108,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     if (!existsSync(join(APP, 'dist/web/index.html'))) {
       execFileSync('npm', ['run', 'build', '-w', '@tickflow/reference-app'], { cwd: ROOT, stdio: 'inherit' });
     }
-    base = await startDemo();
+    ({ child: demo, base } = await startDemo());
     profile = mkdtempSync(join(tmpdir(), 'tickflow-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -121,6 +123,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
   afterAll(async () => {
     await context?.close();
     demo?.kill('SIGTERM');
+    securedDemo?.kill('SIGTERM');
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
@@ -204,5 +207,29 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     await page.screenshot({ path: file });
     expect(existsSync(file)).toBe(true);
     expect(output.join('')).not.toContain('[page error]');
+  });
+
+  it('with TICKFLOW_API_TOKEN set, asks for the token, and takes it from #token=', async () => {
+    const secured = await startDemo({ TICKFLOW_API_TOKEN: 'browser-test-token' });
+    securedDemo = secured.child;
+    const p = await (context as BrowserContext).newPage();
+    try {
+      expect((await fetch(`${secured.base}/api/symbols`)).status).toBe(401);
+      await p.goto(`${secured.base}/`);
+      await p.waitForSelector('#login:not([hidden])', { timeout: 10_000 });
+      expect(await p.textContent('#login-error')).toContain('missing token');
+      await p.fill('#token', 'browser-test-token');
+      await p.click('#login button');
+      await p.waitForFunction('window.__tickflowChart?.ready && window.__tickflowChart.bars().length >= 1', undefined, { timeout: 30_000 });
+      // a fresh tab: the token in the fragment is used and removed from the address bar
+      const q = await (context as BrowserContext).newPage();
+      await q.goto(`${secured.base}/#token=browser-test-token`);
+      await q.waitForFunction('window.__tickflowChart?.ready && window.__tickflowChart.bars().length >= 1', undefined, { timeout: 30_000 });
+      expect(q.url()).not.toContain('browser-test-token');
+      expect(await q.isHidden('#login')).toBe(true);
+      await q.close();
+    } finally {
+      await p.close();
+    }
   });
 });
