@@ -18,6 +18,9 @@ import type avro from 'avsc';
 import { CompressionTypes, Kafka, logLevel, type Message } from 'kafkajs';
 import { from, lastValueFrom } from 'rxjs';
 import { ensureTopics, kafkaSink } from '../packages/sinks/src/kafka/index.js';
+import { compareRounds } from './lib/compareRounds.js';
+import { type Measured, measure } from './lib/measure.js';
+import { printRatio } from './lib/printRatio.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const MSGS = Number(process.env.BENCH_KAFKA_MSGS ?? 200_000);
@@ -51,56 +54,40 @@ const type = (await registry.getSchema(id)) as unknown as avro.Type;
 const header = Buffer.alloc(5);
 header.writeInt32BE(id, 1);
 
-let cpu = { raw: 0, sink: 0 };
-async function raw(n: number, tag: string): Promise<number> {
+async function raw(n: number, tag: string): Promise<Measured> {
   const input = trades(n, tag);
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < input.length; i += BATCH) {
-    const messages: Message[] = [];
-    for (const t of input.slice(i, i + BATCH)) {
-      const body = type.toBuffer(toAvroRecord(type, t));
-      messages.push({ key: t.symbol, value: Buffer.concat([header, body], 5 + body.length) });
+  return measure(async () => {
+    for (let i = 0; i < input.length; i += BATCH) {
+      const messages: Message[] = [];
+      for (const t of input.slice(i, i + BATCH)) {
+        const body = type.toBuffer(toAvroRecord(type, t));
+        messages.push({ key: t.symbol, value: Buffer.concat([header, body], 5 + body.length) });
+      }
+      await producer.send({ topic: TOPIC, messages, acks: -1, compression: COMPRESSION });
     }
-    await producer.send({ topic: TOPIC, messages, acks: -1, compression: COMPRESSION });
-  }
-  const c = process.cpuUsage(c0);
-  cpu.raw += c.user + c.system;
-  return performance.now() - t0;
+  });
 }
 
-async function sink(n: number, tag: string): Promise<number> {
+async function sink(n: number, tag: string): Promise<Measured> {
   const input = trades(n, tag);
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  await lastValueFrom(from(input).pipe(kafkaSink<Trade>({ producer, topic: TOPIC, registry, batchSize: BATCH, compression: COMPRESSION, maxBuffered: n })));
-  const c = process.cpuUsage(c0);
-  cpu.sink += c.user + c.system;
-  return performance.now() - t0;
+  return measure(() => lastValueFrom(from(input).pipe(kafkaSink<Trade>({ producer, topic: TOPIC, registry, batchSize: BATCH, compression: COMPRESSION, maxBuffered: n }))));
 }
 
-const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 try {
   await raw(5000, 'wr');
   await sink(5000, 'ws');
-  const per = Math.ceil(MSGS / ROUNDS);
-  cpu = { raw: 0, sink: 0 };
-  let rawMs = 0;
-  let sinkMs = 0;
-  for (let r = 0; r < ROUNDS; r++) {
-    const a = await raw(per, `r${r}`);
-    const b = await sink(per, `s${r}`);
-    rawMs += a;
-    sinkMs += b;
-    console.log(`round ${r + 1}: raw producer.send ${rate(per, a)} msg/s, kafkaSink ${rate(per, b)} msg/s`);
-  }
-  const total = per * ROUNDS;
-  const rawRate = rate(total, rawMs);
-  const sinkRate = rate(total, sinkMs);
+  const result = await compareRounds({
+    total: MSGS,
+    rounds: ROUNDS,
+    alternate: false,
+    labels: { baseline: 'raw producer.send', ours: 'kafkaSink', unit: 'msg' },
+    baseline: raw,
+    ours: sink,
+  });
+  const { total } = result;
   console.log(`\n${total} Avro trades each, batch ${BATCH}, acks -1, idempotent, compression ${process.env.BENCH_KAFKA_COMPRESSION ?? 'none'}`);
-  console.log(`  raw kafkajs producer.send (baseline): ${rawRate} msg/s`);
-  console.log(`  kafkaSink:                            ${sinkRate} msg/s  ratio ${(sinkRate / rawRate).toFixed(3)}x  (goal >= 0.9x and >= 100000 msg/s)`);
-  console.log(`  client CPU per message: raw ${(cpu.raw / total).toFixed(1)} µs, kafkaSink ${(cpu.sink / total).toFixed(1)} µs`);
+  printRatio(result, { baseline: 'raw kafkajs producer.send (baseline)', ours: 'kafkaSink', unit: 'msg', goal: '>= 0.9x and >= 100000 msg/s', median: false });
+  console.log(`  client CPU per message: raw ${(result.baseline.cpuUs / total).toFixed(1)} µs, kafkaSink ${(result.ours.cpuUs / total).toFixed(1)} µs`);
 } finally {
   await producer.disconnect();
   await admin.deleteTopics({ topics: [TOPIC] }).catch(() => {});

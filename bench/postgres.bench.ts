@@ -17,6 +17,10 @@ import type { Trade } from '@tickflow/core';
 import pg from 'pg';
 import { from, lastValueFrom } from 'rxjs';
 import { ensurePostgresSchema, postgresSink } from '../packages/sinks/src/postgres/index.js';
+import { compareRounds } from './lib/compareRounds.js';
+import { type Measured, measure } from './lib/measure.js';
+import { printRatio } from './lib/printRatio.js';
+import { rate } from './lib/rate.js';
 
 const ROWS = Number(process.env.BENCH_PG_ROWS ?? 100_000);
 const BATCH = Number(process.env.BENCH_PG_BATCH ?? 1000);
@@ -47,28 +51,28 @@ async function inParallel(input: Trade[], write: (batch: Trade[]) => Promise<unk
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
 }
 
-async function raw(n: number, tag: string): Promise<number> {
+async function raw(n: number, tag: string): Promise<Measured> {
   const input = trades(n, tag);
-  const t0 = performance.now();
-  await inParallel(input, (b) =>
-    pool.query(UNNEST, [
-      b.map((t) => t.symbol),
-      b.map((t) => t.ts),
-      b.map((t) => t.id),
-      b.map((t) => t.price),
-      b.map((t) => t.size),
-      b.map((t) => (t.conditions ? JSON.stringify(t.conditions) : null)),
-      b.map((t) => t.source ?? null),
-      b.map((t) => t.receivedAt ?? null),
-    ]),
+  return measure(() =>
+    inParallel(input, (b) =>
+      pool.query(UNNEST, [
+        b.map((t) => t.symbol),
+        b.map((t) => t.ts),
+        b.map((t) => t.id),
+        b.map((t) => t.price),
+        b.map((t) => t.size),
+        b.map((t) => (t.conditions ? JSON.stringify(t.conditions) : null)),
+        b.map((t) => t.source ?? null),
+        b.map((t) => t.receivedAt ?? null),
+      ]),
+    ),
   );
-  return performance.now() - t0;
 }
 
-async function values(n: number, tag: string): Promise<number> {
+async function values(n: number, tag: string): Promise<Measured> {
   const input = trades(n, tag);
-  const t0 = performance.now();
-  await inParallel(input, (b) => {
+  return measure(() =>
+    inParallel(input, (b) => {
     const params: unknown[] = [];
     const rows = b.map((t) => {
       const k = params.length;
@@ -77,50 +81,26 @@ async function values(n: number, tag: string): Promise<number> {
     });
     return pool.query(
       `INSERT INTO "${schema}"."trades" ("symbol","ts","id","price","size","conditions","source","received_at") VALUES ${rows.join(',')} ON CONFLICT ("symbol","ts","id") DO NOTHING`,
-      params,
-    );
-  });
-  return performance.now() - t0;
+        params,
+      );
+    }),
+  );
 }
 
-async function sink(n: number, tag: string): Promise<number> {
+async function sink(n: number, tag: string): Promise<Measured> {
   const input = trades(n, tag);
-  const t0 = performance.now();
-  await lastValueFrom(from(input).pipe(postgresSink<Trade>({ pool, kind: 'trades', schema, batchSize: BATCH, maxInFlight: IN_FLIGHT })));
-  return performance.now() - t0;
+  return measure(() => lastValueFrom(from(input).pipe(postgresSink<Trade>({ pool, kind: 'trades', schema, batchSize: BATCH, maxInFlight: IN_FLIGHT }))));
 }
-
-const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 try {
   await ensurePostgresSchema(pool, { schema, kinds: ['trades'], now: T0, premake: 1 });
   await raw(2000, 'wr');
   await sink(2000, 'ws');
-  const per = Math.ceil(ROWS / ROUNDS);
-  let rawMs = 0;
-  let sinkMs = 0;
-  const ratios: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const a = r % 2 === 0 ? await raw(per, `r${r}`) : 0;
-    const b = await sink(per, `s${r}`);
-    const a2 = r % 2 === 0 ? a : await raw(per, `r${r}`);
-    rawMs += a2;
-    sinkMs += b;
-    ratios.push(a2 / b);
-    console.log(`round ${r + 1}: raw pg unnest ${rate(per, a2)} rows/s, postgresSink ${rate(per, b)} rows/s, ratio ${(a2 / b).toFixed(3)}x`);
-  }
-  const valuesMs = await values(per, 'v');
-  const total = per * ROUNDS;
-  const rawRate = rate(total, rawMs);
-  const sinkRate = rate(total, sinkMs);
-  console.log(`\n${total} trade rows each, batches of ${BATCH}, ${IN_FLIGHT} statements in flight, daily-partitioned table`);
-  console.log(`  raw pg, same unnest statement (baseline): ${rawRate} rows/s`);
-  console.log(`  postgresSink:                             ${sinkRate} rows/s  ratio ${(sinkRate / rawRate).toFixed(3)}x  (goal >= 0.85x)`);
-  console.log(`  median of per-round ratios: ${median(ratios).toFixed(3)}x`);
+  const result = await compareRounds({ total: ROWS, rounds: ROUNDS, labels: { baseline: 'raw pg unnest', ours: 'postgresSink', unit: 'rows' }, baseline: raw, ours: sink });
+  const { per } = result;
+  const valuesMs = (await values(per, 'v')).ms;
+  console.log(`\n${result.total} trade rows each, batches of ${BATCH}, ${IN_FLIGHT} statements in flight, daily-partitioned table`);
+  printRatio(result, { baseline: 'raw pg, same unnest statement (baseline)', ours: 'postgresSink', unit: 'rows', goal: '>= 0.85x' });
   console.log(`  for reference, raw pg multi-row VALUES:   ${rate(per, valuesMs)} rows/s (${per} rows)`);
 } finally {
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
