@@ -1,38 +1,18 @@
+import { TwoGenerations } from './TwoGenerations.js';
+
 /**
- * A bounded set of recently seen keys (ids or custom keys), with the same two-generation scheme as
- * {@link TradeKeyIndex}: the previous generation is dropped whole once the newest event time is
- * `ttlMs` past the current generation's start, or when the current one holds `maxKeys / 2` keys.
+ * A bounded set of recently seen keys (ids or custom keys), in two generations of `Set`s (see
+ * {@link TwoGenerations}).
  *
  * @internal
  */
-export class KeyWindow {
+export class KeyWindow extends TwoGenerations {
   private cur = new Set<unknown>();
   private prev: Set<unknown> | undefined;
-  private genStart = Number.NaN;
-  private readonly perGen: number;
-  /** Keys dropped because of the horizon / because of `maxKeys`, so far. */
-  evictedTtl = 0;
-  evictedCap = 0;
-
-  constructor(
-    private readonly ttlMs: number,
-    maxKeys: number,
-  ) {
-    this.perGen = Math.max(1, Math.floor(maxKeys / 2));
-  }
 
   /** Number of keys held. */
   get size(): number {
     return this.cur.size + (this.prev?.size ?? 0);
-  }
-
-  /** Moves the horizon (same scheme as the value-key index). */
-  advance(newest: number): void {
-    if (Number.isNaN(this.genStart)) this.genStart = newest;
-    else if (newest - this.genStart >= this.ttlMs) {
-      this.evictedTtl += this.rotate();
-      this.genStart = newest;
-    }
   }
 
   has(key: unknown): boolean {
@@ -44,7 +24,7 @@ export class KeyWindow {
     if (this.cur.size >= this.perGen) this.evictedCap += this.rotate();
   }
 
-  private rotate(): number {
+  protected rotate(): number {
     const dropped = this.prev?.size ?? 0;
     this.prev = this.cur;
     this.cur = new Set();

@@ -1,3 +1,5 @@
+import { TwoGenerations } from './TwoGenerations.js';
+
 /**
  * One generation of value keys: an open-addressing hash table over typed arrays (no per-key
  * objects, no Map), keyed by (symbol, ts, price, size).
@@ -88,45 +90,18 @@ export function hash(ts: number, price: number, size: number): number {
 
 /**
  * The default dedupe key `symbol|ts|price|size` for records whose ts, price and size are numbers
- * (not NaN), without building strings: a hash table over typed arrays per generation.
- *
- * Memory is bounded by two generations instead of per-key eviction: keys go into the current
- * generation; when the newest event time moves `ttlMs` past the generation's start, or the current
- * generation holds `maxKeys / 2` keys, the previous generation is dropped whole (its arrays are
- * reused) and the current one becomes the previous. A dropped key was inserted while the newest
- * event time was more than `ttlMs` behind today's, so no key within the TTL is lost to the horizon
- * rule; keys live between `ttlMs` and about `2 × ttlMs`, and at most `maxKeys` are held.
+ * (not NaN), without building strings: a hash table over typed arrays per generation, in the
+ * two-generation scheme of {@link TwoGenerations} (a dropped generation's arrays are reused).
  *
  * @internal
  */
-export class TradeKeyIndex {
+export class TradeKeyIndex extends TwoGenerations {
   private cur = new Generation(1024);
   private prev = new Generation(1024);
-  private genStart = Number.NaN;
-  private readonly perGen: number;
-  /** Keys dropped because of the horizon / because of `maxKeys`, so far. */
-  evictedTtl = 0;
-  evictedCap = 0;
-
-  constructor(
-    private readonly ttlMs: number,
-    maxKeys: number,
-  ) {
-    this.perGen = Math.max(1, Math.floor(maxKeys / 2));
-  }
 
   /** Number of keys held. */
   get size(): number {
     return this.cur.count + this.prev.count;
-  }
-
-  /** Moves the horizon: rotates generations once `newest` is `ttlMs` past the current one's start. */
-  advance(newest: number): void {
-    if (Number.isNaN(this.genStart)) this.genStart = newest;
-    else if (newest - this.genStart >= this.ttlMs) {
-      this.evictedTtl += this.rotate();
-      this.genStart = newest;
-    }
   }
 
   /** True when the key was seen; otherwise remembers it when `remember`. */
@@ -142,7 +117,7 @@ export class TradeKeyIndex {
     return false;
   }
 
-  private rotate(): number {
+  protected rotate(): number {
     const dropped = this.prev.count;
     const recycled = this.prev;
     recycled.reset();
