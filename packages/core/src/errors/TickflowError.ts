@@ -1,4 +1,16 @@
-/** Options shared by every {@link TickflowError}. */
+/**
+ * Options shared by every {@link TickflowError}.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError } from '@tickflow/core';
+ * throw new ConnectionError('Kafka broker 127.0.0.1:9092 refused the connection', {
+ *   retriable: true,
+ *   cause: new Error('ECONNREFUSED'),
+ *   hint: 'is Kafka running? npm run services:up',
+ * });
+ * ```
+ */
 export interface TickflowErrorOptions {
   /** Machine-readable code, e.g. `'VALIDATION'`, `'CONNECTION'`. */
   code?: string;

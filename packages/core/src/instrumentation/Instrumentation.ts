@@ -1,16 +1,52 @@
-/** Metric labels. Keep their cardinality low (no trade ids). */
+/**
+ * Metric labels. Keep their cardinality low (no trade ids).
+ *
+ * @example
+ * ```ts
+ * import { type Labels, memoryInstrumentation } from '@tickflow/core';
+ * const labels: Labels = { stage: 'demo', symbol: 'AAPL' };
+ * memoryInstrumentation().counter('trades_total', { labelNames: ['stage', 'symbol'] }).inc(1, labels);
+ * ```
+ */
 export type Labels = Record<string, string>;
 
-/** Log severity. */
+/**
+ * Log severity.
+ *
+ * @example
+ * ```ts
+ * import type { LogLevel } from '@tickflow/core';
+ * const level: LogLevel = process.env.DEBUG ? 'debug' : 'info';
+ * ```
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** A monotonically increasing count. */
+/**
+ * A monotonically increasing count.
+ *
+ * @example
+ * ```ts
+ * import { type Counter, memoryInstrumentation } from '@tickflow/core';
+ * const trades: Counter = memoryInstrumentation().counter('trades_total', { help: 'Trades seen', labelNames: ['symbol'] });
+ * trades.inc(1, { symbol: 'AAPL' });
+ * ```
+ */
 export interface Counter {
   /** Adds `value` (default 1). */
   inc(value?: number, labels?: Labels): void;
 }
 
-/** A value that goes up and down. */
+/**
+ * A value that goes up and down.
+ *
+ * @example
+ * ```ts
+ * import { type Gauge, memoryInstrumentation } from '@tickflow/core';
+ * const open: Gauge = memoryInstrumentation().gauge('open_windows');
+ * open.set(3);
+ * open.dec(); // 2
+ * ```
+ */
 export interface Gauge {
   /** Sets the value. */
   set(value: number, labels?: Labels): void;
@@ -20,13 +56,31 @@ export interface Gauge {
   dec(value?: number, labels?: Labels): void;
 }
 
-/** A distribution of observed values (latencies, sizes). */
+/**
+ * A distribution of observed values (latencies, sizes).
+ *
+ * @example
+ * ```ts
+ * import { type Histogram, memoryInstrumentation } from '@tickflow/core';
+ * const latency: Histogram = memoryInstrumentation().histogram('write_latency_seconds', { buckets: [0.01, 0.1, 1] });
+ * latency.observe(0.042, { target: 'kafka' });
+ * ```
+ */
 export interface Histogram {
   /** Records one observation. */
   observe(value: number, labels?: Labels): void;
 }
 
-/** Description of a metric when it is created. */
+/**
+ * Description of a metric when it is created.
+ *
+ * @example
+ * ```ts
+ * import { type MetricOptions, memoryInstrumentation } from '@tickflow/core';
+ * const options: MetricOptions = { help: 'Bars written', labelNames: ['interval'] };
+ * memoryInstrumentation().counter('bars_written_total', options).inc(1, { interval: '5m' });
+ * ```
+ */
 export interface MetricOptions {
   /** Human-readable help text. */
   help?: string;

@@ -1,14 +1,35 @@
 import type { Counter, Gauge, Histogram, Instrumentation, Labels, LogLevel, MetricOptions } from './Instrumentation.js';
 import { redactSecrets } from './redactSecrets.js';
 
-/** A log event kept by {@link memoryInstrumentation}. */
+/**
+ * A log event kept by {@link memoryInstrumentation}.
+ *
+ * @example
+ * ```ts
+ * import { type LogEvent, memoryInstrumentation } from '@tickflow/core';
+ * const inst = memoryInstrumentation();
+ * inst.log('warn', 'reconnecting', { attempt: 2 });
+ * const first: LogEvent | undefined = inst.logs[0]; // { level: 'warn', event: 'reconnecting', fields: { attempt: 2 } }
+ * ```
+ */
 export interface LogEvent {
   level: LogLevel;
   event: string;
   fields: Record<string, unknown>;
 }
 
-/** Instrumentation that keeps everything in memory, readable back: for tests and summaries. */
+/**
+ * Instrumentation that keeps everything in memory, readable back: for tests and summaries.
+ *
+ * @example
+ * ```ts
+ * import { type MemoryInstrumentation, memoryInstrumentation } from '@tickflow/core';
+ * const inst: MemoryInstrumentation = memoryInstrumentation();
+ * inst.counter('trades_invalid_total').inc(2, { field: 'price' });
+ * inst.value('trades_invalid_total', { field: 'price' }); // 2
+ * inst.total('trades_invalid_total'); // 2
+ * ```
+ */
 export interface MemoryInstrumentation extends Instrumentation {
   /** Current value of a counter or gauge (labels must match exactly; none = unlabelled series). */
   value(name: string, labels?: Labels): number;
@@ -20,7 +41,16 @@ export interface MemoryInstrumentation extends Instrumentation {
   readonly logs: LogEvent[];
 }
 
-/** Options of {@link memoryInstrumentation}. */
+/**
+ * Options of {@link memoryInstrumentation}.
+ *
+ * @example
+ * ```ts
+ * import { type MemoryInstrumentationOptions, memoryInstrumentation } from '@tickflow/core';
+ * const options: MemoryInstrumentationOptions = { maxLogs: 100, logger: (level, event) => console.log(level, event) };
+ * const inst = memoryInstrumentation(options);
+ * ```
+ */
 export interface MemoryInstrumentationOptions {
   /** Also forward (redacted) log events here, e.g. to a real logger. */
   logger?: (level: LogLevel, event: string, fields: Record<string, unknown>) => void;

@@ -1,7 +1,16 @@
 import { isoDate, nyParts, nyToEpoch } from './newYorkTime.js';
 import { usMarketHolidays } from './usMarketHolidays.js';
 
-/** The regular trading session of one New York calendar day. */
+/**
+ * The regular trading session of one New York calendar day.
+ *
+ * @example
+ * ```ts
+ * import { type MarketSession, marketSession } from '@tickflow/core';
+ * const s: MarketSession = marketSession('2024-11-29'); // day after Thanksgiving
+ * s.earlyClose; // true: closes at 13:00 New York
+ * ```
+ */
 export interface MarketSession {
   /** `YYYY-MM-DD` (New York). */
   date: string;

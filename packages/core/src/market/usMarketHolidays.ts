@@ -1,6 +1,15 @@
 import { isoDate } from './newYorkTime.js';
 
-/** One full-day market closure. */
+/**
+ * One full-day market closure.
+ *
+ * @example
+ * ```ts
+ * import { type MarketHoliday, usMarketHolidays } from '@tickflow/core';
+ * const holidays: MarketHoliday[] = usMarketHolidays(2024);
+ * holidays.find((h) => h.date === '2024-07-04')?.name; // 'Independence Day'
+ * ```
+ */
 export interface MarketHoliday {
   /** `YYYY-MM-DD` in New York. */
   date: string;

@@ -2,7 +2,17 @@ import { Counter as PCounter, Gauge as PGauge, Histogram as PHistogram, type Reg
 import type { Instrumentation, Labels, LogLevel, MetricOptions } from '../instrumentation/Instrumentation.js';
 import { redactSecrets } from '../instrumentation/redactSecrets.js';
 
-/** Options of {@link prometheusInstrumentation}. */
+/**
+ * Options of {@link prometheusInstrumentation}.
+ *
+ * @example
+ * ```ts
+ * import { Registry } from 'prom-client';
+ * import { type PrometheusInstrumentationOptions, prometheusInstrumentation } from '@tickflow/core/prometheus';
+ * const options: PrometheusInstrumentationOptions = { registry: new Registry(), prefix: 'myapp_' };
+ * const inst = prometheusInstrumentation(options);
+ * ```
+ */
 export interface PrometheusInstrumentationOptions {
   /** Registry to register metrics in (default: prom-client's global registry). */
   registry?: Registry;

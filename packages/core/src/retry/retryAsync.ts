@@ -4,7 +4,20 @@ import { backoff } from './backoff.js';
 import { isRetriable as defaultIsRetriable } from './isRetriable.js';
 import { defaultRetryPolicy, type RetryPolicy } from './RetryPolicy.js';
 
-/** Options of {@link retryAsync}. */
+/**
+ * Options of {@link retryAsync}.
+ *
+ * @example
+ * ```ts
+ * import { type RetryAsyncOptions, retryAsync } from '@tickflow/core';
+ * const options: RetryAsyncOptions = {
+ *   operation: 'fetch quotes',
+ *   policy: { maxAttempts: 3, initialDelayMs: 200 },
+ *   onRetry: (error, attempt, delayMs) => console.warn(`attempt ${attempt} failed, retrying in ${delayMs} ms`, error),
+ * };
+ * const body = await retryAsync(async () => (await fetch('https://example.com')).text(), options);
+ * ```
+ */
 export interface RetryAsyncOptions {
   /** Name of the operation, used in the exhaustion error. */
   operation?: string;

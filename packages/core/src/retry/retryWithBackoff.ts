@@ -4,7 +4,17 @@ import { backoff } from './backoff.js';
 import { isRetriable as defaultIsRetriable } from './isRetriable.js';
 import { defaultRetryPolicy, type RetryPolicy } from './RetryPolicy.js';
 
-/** Options of {@link retryWithBackoff}. */
+/**
+ * Options of {@link retryWithBackoff}.
+ *
+ * @example
+ * ```ts
+ * import { type RetryWithBackoffOptions, retryWithBackoff } from '@tickflow/core';
+ * import { interval } from 'rxjs';
+ * const options: RetryWithBackoffOptions = { operation: 'ticks', policy: { maxAttempts: 10 }, resetOnSuccess: true };
+ * interval(1000).pipe(retryWithBackoff(options)).subscribe();
+ * ```
+ */
 export interface RetryWithBackoffOptions {
   /** Retry policy (default {@link defaultRetryPolicy}). */
   policy?: Partial<RetryPolicy>;

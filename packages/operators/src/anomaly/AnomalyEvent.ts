@@ -3,6 +3,12 @@ import type { Trade } from '@tickflow/core';
 /**
  * An unusual trade found by `anomaly`: its log return or its volume lies `score` standard
  * deviations from the symbol's rolling mean.
+ *
+ * @example
+ * ```ts
+ * import type { AnomalyEvent } from '@tickflow/operators';
+ * const describe = (e: AnomalyEvent) => `${e.symbol} ${e.kind} z=${e.score.toFixed(1)} at ${new Date(e.ts).toISOString()}`;
+ * ```
  */
 export interface AnomalyEvent<T extends Trade = Trade> {
   /** The trade's symbol. */

@@ -1,7 +1,16 @@
 import type { Instrumentation, Trade } from '@tickflow/core';
 import type { AnomalyEvent } from './AnomalyEvent.js';
 
-/** Options of `anomaly`. */
+/**
+ * Options of `anomaly`.
+ *
+ * @example
+ * ```ts
+ * import { type AnomalyOptions, anomaly } from '@tickflow/operators';
+ * const options: AnomalyOptions = { window: 200, threshold: 6, kinds: ['return'], onAnomaly: (e) => console.warn(e.symbol, e.score) };
+ * const flagUnusualMoves = anomaly(options);
+ * ```
+ */
 export interface AnomalyOptions<T extends Trade = Trade> {
   /** Samples per symbol in the rolling window (default 100). */
   window?: number;
