@@ -148,6 +148,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
     // a restart's low watermark must not store a smaller closedThrough beside a newer offset
     initialClosedThrough: (topic, partition) => stored.get(`${topic}|${partition}`)?.closedThrough ?? Number.NEGATIVE_INFINITY,
   });
+  for (const c of stored.values()) tracker.restore(c.topic, c.partition, c.closedThrough);
   let stopping = false;
   let lastInput = Date.now();
   const end$ = new Subject<void>();
@@ -169,11 +170,17 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
 
   let committing = Promise.resolve();
   const committed = new Map<string, number>();
+  const committedCt = new Map<string, number>();
   const commit = (final: boolean): Promise<void> =>
     (committing = committing.then(async () => {
       const points = tracker.commitPoints();
       m.openWindows.set(tracker.stats().openWindows);
-      const moved = points.filter((p) => (committed.get(`${p.topic}|${p.partition}`) ?? -1) < p.offset);
+      // store a checkpoint when the offset or closedThrough moved (closedThrough can grow while an
+      // open hour holds the offset)
+      const moved = points.filter((p) => {
+        const key = `${p.topic}|${p.partition}`;
+        return (committed.get(key) ?? -1) < p.offset || (committedCt.get(key) ?? Number.NEGATIVE_INFINITY) < p.closedThrough;
+      });
       if (moved.length === 0 && !final) return;
       await checkpoints?.save(moved);
       for (const p of moved) {
@@ -183,6 +190,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
         while (i < q.length && Number((q[i] as ProcessorRecord).offset) < p.offset) source.ack(q[i++] as ProcessorRecord);
         q.splice(0, i);
         committed.set(key, p.offset);
+        committedCt.set(key, p.closedThrough);
         m.committedOffset.set(p.offset, { topic: p.topic, partition: String(p.partition) });
       }
       if (final || moved.length > 0) await source.commit();

@@ -142,6 +142,16 @@ describe('CommitTracker', () => {
     expect(point(t).offset).toBe(0); // hour 0 still holds offset 0
   });
 
+  it('keeps the closedThrough of the previous run (a restart never stores a smaller one)', () => {
+    const t = new CommitTracker();
+    t.restore('trades_raw', 0, T0 + 3 * H);
+    expect(t.commitPoints()).toEqual([]); // nothing read yet: nothing to commit
+    const r = t.track(pos(50), 1);
+    t.feed(r, 'BTC', T0 + 3 * H + 1_000);
+    t.written(r);
+    expect(point(t)).toMatchObject({ offset: 50, closedThrough: T0 + 3 * H });
+  });
+
   it('rejects a coarse window that is not a multiple of the fine one', () => {
     expect(() => new CommitTracker({ fineWindowMs: 7, coarseWindowMs: 10 })).toThrow(RangeError);
   });

@@ -250,6 +250,7 @@ export class CommitTracker {
     }
     const out: CommitPoint[] = [];
     for (const [key, p] of this.#partitions) {
+      if (p.highest === Number.NEGATIVE_INFINITY && p.pending.size === 0) continue; // restored, nothing read yet
       let offset = p.highest + 1;
       for (const o of p.pending.keys()) {
         offset = o;
@@ -260,6 +261,22 @@ export class CommitTracker {
       out.push({ topic: p.topic, partition: p.partition, offset, closedThrough: p.closedThrough });
     }
     return out;
+  }
+
+  /**
+   * Carries a partition's stored `closedThrough` over from the previous run, so this run's commits
+   * never store a smaller one (a fresh tracker starts from `-Infinity`).
+   * @param topic - topic
+   * @param partition - partition
+   * @param closedThrough - from the last checkpoint
+   */
+  restore(topic: string, partition: number, closedThrough: number): void {
+    const key = `${topic}|${partition}`;
+    let p = this.#partitions.get(key);
+    if (p === undefined) {
+      p = { topic, partition, pending: new Map(), highest: Number.NEGATIVE_INFINITY, closedThrough };
+      this.#partitions.set(key, p);
+    } else if (closedThrough > p.closedThrough) p.closedThrough = closedThrough;
   }
 
   /**
