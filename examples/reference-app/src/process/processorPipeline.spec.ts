@@ -135,7 +135,7 @@ async function scenario(seed: number, ignoreClosedThrough: boolean) {
     new Promise<void>((resolve, reject) => {
       const atStart = committed.map((c) => c.closedThrough);
       const tracker = new CommitTracker({ fineWindowMs: M5, coarseWindowMs: H });
-      if (!ignoreClosedThrough) committed.forEach((c, p) => tracker.restore('t', p, c.closedThrough));
+      if (!ignoreClosedThrough) for (const [p, c] of committed.entries()) tracker.restore('t', p, c.closedThrough);
       const commit = () => {
         for (const c of tracker.commitPoints()) committed[c.partition] = { offset: c.offset, closedThrough: c.closedThrough };
       };
