@@ -179,6 +179,8 @@ export class Scenario {
   private stopping = false;
   private readonly expectedExit = new WeakSet<Child>();
   readonly paceMs: number;
+  /** Output of the final `process --exit-when-idle` (shown when bars are wrong). */
+  finalOutput: () => string = () => '';
 
   constructor(
     readonly shared: Shared,
@@ -205,8 +207,7 @@ export class Scenario {
   async setup(): Promise<void> {
     this.server = await createFakeFinnhubServer({ port: 0 });
     this.env.FINNHUB_URL = this.server.url;
-    await runToEnd(['topics', 'create'], this.env);
-    await runToEnd(['schemas', 'register'], this.env);
+    await Promise.all([runToEnd(['topics', 'create'], this.env), runToEnd(['schemas', 'register'], this.env)]);
   }
 
   /** Starts the producer (supervised: an unexpected exit is counted and it is restarted). */
@@ -336,7 +337,8 @@ export class Scenario {
       if (pc !== 0) this.notes.push(`processor ${label} exited ${pc} on SIGINT: ${c.output().slice(-400)}`);
     }
     this.processors.clear();
-    const last = tickflow(['process', '--exit-when-idle', '4000'], this.env);
+    const last = tickflow(['process', '--exit-when-idle', '4000'], { ...this.env, TICKFLOW_LOG_LEVEL: 'info' });
+    this.finalOutput = last.output;
     this.retired.push(last);
     const lc = await last.exit;
     if (lc !== 0) throw new Error(`final process --exit-when-idle exited ${lc}:\n${last.output().slice(-4000)}`);
@@ -348,8 +350,16 @@ export class Scenario {
     const topics = [this.env.KAFKA_TOPIC_TRADES!, this.env.KAFKA_TOPIC_CRYPTO!];
     const admin = this.shared.kafka.admin();
     await admin.connect();
-    let total = 0;
-    for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high);
+    // retried: right after a broker restart, metadata can briefly point at a stale leader
+    const total = await until(
+      'the input topics’ end offsets',
+      async () => {
+        let n = 0;
+        for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) n += Number(p.high);
+        return n;
+      },
+      60_000,
+    );
     await admin.disconnect();
     const byId = new Map<string, { symbol: string; ts: number; price: number; size: number; id: string }>();
     let read = 0;
@@ -445,7 +455,7 @@ export class Scenario {
       peakRssMiB: Math.round(Math.max(0, ...all.map((c) => c.peakRssMiB))),
       unexpectedExits: this.unexpectedExits,
       barsChecked,
-      notes: [...this.notes, ...(upstream.duplicated ? [`${upstream.duplicated} prints in Kafka beyond the sent log`] : [])],
+      notes: [...this.notes, ...(wrong.length ? [`final processor output: ${this.finalOutput().slice(-1500).replace(/\s+/g, ' ')}`] : []), ...(upstream.duplicated ? [`${upstream.duplicated} prints in Kafka beyond the sent log`] : [])],
     };
   }
 
