@@ -1,4 +1,13 @@
-/** Execution options tickflow passes to `client.execute` (a subset of cassandra-driver's `QueryOptions`). */
+/**
+ * Execution options tickflow passes to `client.execute` (a subset of cassandra-driver's `QueryOptions`).
+ *
+ * @example
+ * ```ts
+ * import type { CassandraClient, CassandraQueryOptions } from '@tickflow/sinks/cassandra';
+ * const options: CassandraQueryOptions = { prepare: true, fetchSize: 1000 };
+ * const count = async (client: CassandraClient) => (await client.execute('SELECT symbol FROM market_data.trades_gold_1h LIMIT 10', [], options)).rows.length;
+ * ```
+ */
 export interface CassandraQueryOptions {
   /** Prepare the statement once and reuse it (always true for tickflow's writes and reads). */
   prepare?: boolean;
@@ -16,13 +25,29 @@ export interface CassandraQueryOptions {
   logged?: boolean;
 }
 
-/** A row as the driver returns it: columns by name. */
+/**
+ * A row as the driver returns it: columns by name.
+ *
+ * @example
+ * ```ts
+ * import type { CassandraRow } from '@tickflow/sinks/cassandra';
+ * const closeOf = (row: CassandraRow): number => row.get('close');
+ * ```
+ */
 export interface CassandraRow {
   /** Reads a column by name. */
   get(name: string): any;
 }
 
-/** The part of a driver `ResultSet` tickflow reads. */
+/**
+ * The part of a driver `ResultSet` tickflow reads.
+ *
+ * @example
+ * ```ts
+ * import type { CassandraResult } from '@tickflow/sinks/cassandra';
+ * const hasMore = (rs: CassandraResult) => rs.pageState != null;
+ * ```
+ */
 export interface CassandraResult {
   /** Rows of this page. */
   rows: CassandraRow[];

@@ -3,7 +3,21 @@ import type { SchedulerLike } from 'rxjs';
 import type { CassandraClient } from './CassandraClient.js';
 import type { CassandraTableName } from './cassandraTables.js';
 
-/** A table of your own: the INSERT/UPDATE to run and how to bind one record. */
+/**
+ * A table of your own: the INSERT/UPDATE to run and how to bind one record.
+ *
+ * @example
+ * ```ts
+ * import type { Quote } from '@tickflow/core';
+ * import type { CassandraCustomTable } from '@tickflow/sinks/cassandra';
+ * const latestQuotes: CassandraCustomTable<Quote> = {
+ *   name: 'latest_quotes',
+ *   query: 'INSERT INTO market_data.latest_quotes (symbol, price, ts) VALUES (?, ?, ?)',
+ *   params: (q) => [q.symbol, q.price, new Date(q.ts)],
+ *   partitionKey: (q) => q.symbol,
+ * };
+ * ```
+ */
 export interface CassandraCustomTable<T> {
   /** Name used in metrics labels and acks (default `'custom'`). */
   name?: string;
@@ -18,7 +32,16 @@ export interface CassandraCustomTable<T> {
   partitionKey?(record: T): string;
 }
 
-/** Where an acknowledged record went. */
+/**
+ * Where an acknowledged record went.
+ *
+ * @example
+ * ```ts
+ * import type { Ack, Trade } from '@tickflow/core';
+ * import type { CassandraAckMeta } from '@tickflow/sinks/cassandra';
+ * const logAck = (ack: Ack<Trade, CassandraAckMeta>) => console.log(ack.meta?.table, ack.meta?.attempts);
+ * ```
+ */
 export interface CassandraAckMeta extends Record<string, unknown> {
   /** Table (or custom mapping) name. */
   table: string;
@@ -26,7 +49,19 @@ export interface CassandraAckMeta extends Record<string, unknown> {
   attempts: number;
 }
 
-/** Options of `cassandraSink`. */
+/**
+ * Options of `cassandraSink`.
+ *
+ * @example
+ * ```ts
+ * import { Client } from 'cassandra-driver';
+ * import type { Trade } from '@tickflow/core';
+ * import { type CassandraSinkOptions, cassandraSink } from '@tickflow/sinks/cassandra';
+ * const client = new Client({ contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' });
+ * const options: CassandraSinkOptions<Trade> = { client, table: 'trades_silver', concurrency: 32, batchRows: 20 };
+ * const writeSilver = cassandraSink(options);
+ * ```
+ */
 export interface CassandraSinkOptions<T> {
   /** Your connected cassandra-driver `Client`. The sink never connects or shuts it down. */
   client: CassandraClient;

@@ -1,7 +1,24 @@
-/** Name of one of tickflow's four Cassandra tables. */
+/**
+ * Name of one of tickflow's four Cassandra tables.
+ *
+ * @example
+ * ```ts
+ * import type { CassandraTableName } from '@tickflow/sinks/cassandra';
+ * const gold: CassandraTableName[] = ['trades_gold_5m', 'trades_gold_1h'];
+ * ```
+ */
 export type CassandraTableName = 'trades_bronze' | 'trades_silver' | 'trades_gold_5m' | 'trades_gold_1h';
 
-/** What a built-in table stores and for how long. */
+/**
+ * What a built-in table stores and for how long.
+ *
+ * @example
+ * ```ts
+ * import { type CassandraTableInfo, cassandraTables } from '@tickflow/sinks/cassandra';
+ * const silver: CassandraTableInfo = cassandraTables.trades_silver;
+ * silver.ttlSeconds / 86_400; // 30 days
+ * ```
+ */
 export interface CassandraTableInfo {
   /** The table name. */
   readonly name: CassandraTableName;

@@ -4,13 +4,35 @@ import type { CassandraTableName } from './cassandraTables.js';
 import { isRetriableCassandraError } from './isRetriableCassandraError.js';
 import { type SchemaOptions, schemaStatements } from './schemaStatements.js';
 
-/** Options of {@link ensureSchema}. */
+/**
+ * Options of {@link ensureSchema}.
+ *
+ * @example
+ * ```ts
+ * import { Client } from 'cassandra-driver';
+ * import { type EnsureSchemaOptions, ensureSchema } from '@tickflow/sinks/cassandra';
+ * const client = new Client({ contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' });
+ * const options: EnsureSchemaOptions = { keyspace: 'market_data', replicationFactor: 3, timeoutMs: 120_000 };
+ * await ensureSchema(client, options);
+ * ```
+ */
 export interface EnsureSchemaOptions extends SchemaOptions {
   /** Client-side timeout per DDL statement, ms (default 60 000: DDL on a busy node is slow). */
   timeoutMs?: number;
 }
 
-/** What {@link ensureSchema} did. */
+/**
+ * What {@link ensureSchema} did.
+ *
+ * @example
+ * ```ts
+ * import { Client } from 'cassandra-driver';
+ * import { type EnsureSchemaResult, ensureSchema } from '@tickflow/sinks/cassandra';
+ * const client = new Client({ contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' });
+ * const result: EnsureSchemaResult = await ensureSchema(client);
+ * console.log(`created ${result.created.join(', ') || 'nothing'}; kept ${result.existing.join(', ')}`);
+ * ```
+ */
 export interface EnsureSchemaResult {
   /** The keyspace. */
   keyspace: string;

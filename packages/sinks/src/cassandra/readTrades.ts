@@ -1,11 +1,24 @@
 import { ConfigurationError, type Trade } from '@tickflow/core';
 import type { CassandraClient } from './CassandraClient.js';
 import { checkKeyspace } from './checkKeyspace.js';
+import { checkSymbol } from './checkSymbol.js';
+import { epochMsSetting } from './epochMsSetting.js';
 import { readPages } from './readPages.js';
 import { GENERATED_ID_PREFIX } from './tableMappings.js';
 import { daysBetween } from './timeBuckets.js';
 
-/** Options of {@link readTrades}. */
+/**
+ * Options of {@link readTrades}.
+ *
+ * @example
+ * ```ts
+ * import { Client } from 'cassandra-driver';
+ * import { type ReadTradesOptions, readTrades } from '@tickflow/sinks/cassandra';
+ * const client = new Client({ contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' });
+ * const options: ReadTradesOptions = { symbol: 'AAPL', from: Date.UTC(2024, 0, 2), to: Date.UTC(2024, 0, 3), layer: 'bronze' };
+ * const trades = await readTrades(client, options);
+ * ```
+ */
 export interface ReadTradesOptions {
   /** The symbol, e.g. `'AAPL'`. */
   symbol: string;
@@ -24,12 +37,6 @@ export interface ReadTradesOptions {
   /** Driver execution profile, if you configured one. */
   executionProfile?: string;
 }
-
-const ms = (v: number | Date, setting: string) => {
-  const n = v instanceof Date ? v.getTime() : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new ConfigurationError(`${setting} must be epoch ms or a Date`, { setting });
-  return n;
-};
 
 /**
  * Reads a symbol's trades with event time in `[from, to)` from Bronze or Silver, ordered by
@@ -52,14 +59,13 @@ const ms = (v: number | Date, setting: string) => {
  * ```
  */
 export async function readTrades(client: CassandraClient, options: ReadTradesOptions): Promise<Trade[]> {
-  const { symbol } = options;
-  if (typeof symbol !== 'string' || symbol.length === 0) throw new ConfigurationError('symbol must be a non-empty string', { setting: 'symbol' });
+  const symbol = checkSymbol(options.symbol);
   const layer = options.layer ?? 'silver';
   if (layer !== 'bronze' && layer !== 'silver') {
     throw new ConfigurationError(`layer must be 'bronze' or 'silver', got ${JSON.stringify(layer)}`, { setting: 'layer' });
   }
-  const from = ms(options.from, 'from');
-  const to = ms(options.to, 'to');
+  const from = epochMsSetting(options.from, 'from');
+  const to = epochMsSetting(options.to, 'to');
   const keyspace = checkKeyspace(options.keyspace ?? 'market_data');
   const keepAuto = options.includeGeneratedIds ?? false;
   const query =

@@ -3,10 +3,28 @@ import { cassandraCql } from './cassandraCql.js';
 import { cassandraTables, type CassandraTableName } from './cassandraTables.js';
 import { checkKeyspace } from './checkKeyspace.js';
 
-/** Keyspace replication map, e.g. `{ class: 'NetworkTopologyStrategy', dc1: 3 }`. */
+/**
+ * Keyspace replication map, e.g. `{ class: 'NetworkTopologyStrategy', dc1: 3 }`.
+ *
+ * @example
+ * ```ts
+ * import { type CassandraReplication, schemaStatements } from '@tickflow/sinks/cassandra';
+ * const replication: CassandraReplication = { class: 'NetworkTopologyStrategy', dc1: 3, dc2: 3 };
+ * const cql = schemaStatements({ replication });
+ * ```
+ */
 export type CassandraReplication = { class: string } & Record<string, string | number>;
 
-/** Options of {@link schemaStatements} and `ensureSchema`. */
+/**
+ * Options of {@link schemaStatements} and `ensureSchema`.
+ *
+ * @example
+ * ```ts
+ * import { type SchemaOptions, schemaStatements } from '@tickflow/sinks/cassandra';
+ * const options: SchemaOptions = { keyspace: 'md_test', tables: ['trades_gold_5m'], defaultTtlSeconds: { trades_gold_5m: 3600 } };
+ * console.log(schemaStatements(options).join(';\n'));
+ * ```
+ */
 export interface SchemaOptions {
   /** Keyspace name (default `market_data`). Letters, digits and `_`, starting with a letter, ≤ 48 chars. */
   keyspace?: string;
