@@ -1,6 +1,8 @@
 import { type Bar, ConfigurationError } from '@tickflow/core';
 import type { CassandraClient } from './CassandraClient.js';
 import { checkKeyspace } from './checkKeyspace.js';
+import { checkSymbol } from './checkSymbol.js';
+import { epochMsSetting } from './epochMsSetting.js';
 import { readPages } from './readPages.js';
 import { barBucketsBetween } from './timeBuckets.js';
 
@@ -33,12 +35,6 @@ export interface ReadBarsOptions {
   executionProfile?: string;
 }
 
-const ms = (v: number | Date, setting: string) => {
-  const n = v instanceof Date ? v.getTime() : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new ConfigurationError(`${setting} must be epoch ms or a Date`, { setting });
-  return n;
-};
-
 /** Reads a timestamp column as epoch ms (the driver returns a Date). */
 const toMs = (v: unknown) => (v instanceof Date ? v.getTime() : Number(v));
 
@@ -62,13 +58,13 @@ const toMs = (v: unknown) => (v instanceof Date ? v.getTime() : Number(v));
  * ```
  */
 export async function readBars(client: CassandraClient, options: ReadBarsOptions): Promise<Bar[]> {
-  const { symbol, interval } = options;
-  if (typeof symbol !== 'string' || symbol.length === 0) throw new ConfigurationError('symbol must be a non-empty string', { setting: 'symbol' });
+  const symbol = checkSymbol(options.symbol);
+  const { interval } = options;
   if (interval !== '5m' && interval !== '1h') {
     throw new ConfigurationError(`interval must be '5m' or '1h' (the Gold tables), got ${JSON.stringify(interval)}`, { setting: 'interval' });
   }
-  const from = ms(options.from, 'from');
-  const to = ms(options.to, 'to');
+  const from = epochMsSetting(options.from, 'from');
+  const to = epochMsSetting(options.to, 'to');
   const keyspace = checkKeyspace(options.keyspace ?? 'market_data');
   const query =
     `SELECT window_start, window_end, open, high, low, close, volume, trade_count, vwap FROM ${keyspace}.trades_gold_${interval} ` +

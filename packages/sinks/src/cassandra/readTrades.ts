@@ -1,6 +1,8 @@
 import { ConfigurationError, type Trade } from '@tickflow/core';
 import type { CassandraClient } from './CassandraClient.js';
 import { checkKeyspace } from './checkKeyspace.js';
+import { checkSymbol } from './checkSymbol.js';
+import { epochMsSetting } from './epochMsSetting.js';
 import { readPages } from './readPages.js';
 import { GENERATED_ID_PREFIX } from './tableMappings.js';
 import { daysBetween } from './timeBuckets.js';
@@ -36,12 +38,6 @@ export interface ReadTradesOptions {
   executionProfile?: string;
 }
 
-const ms = (v: number | Date, setting: string) => {
-  const n = v instanceof Date ? v.getTime() : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new ConfigurationError(`${setting} must be epoch ms or a Date`, { setting });
-  return n;
-};
-
 /**
  * Reads a symbol's trades with event time in `[from, to)` from Bronze or Silver, ordered by
  * (ts, id), paging through the driver one UTC day partition at a time. Each trade has the fields
@@ -63,14 +59,13 @@ const ms = (v: number | Date, setting: string) => {
  * ```
  */
 export async function readTrades(client: CassandraClient, options: ReadTradesOptions): Promise<Trade[]> {
-  const { symbol } = options;
-  if (typeof symbol !== 'string' || symbol.length === 0) throw new ConfigurationError('symbol must be a non-empty string', { setting: 'symbol' });
+  const symbol = checkSymbol(options.symbol);
   const layer = options.layer ?? 'silver';
   if (layer !== 'bronze' && layer !== 'silver') {
     throw new ConfigurationError(`layer must be 'bronze' or 'silver', got ${JSON.stringify(layer)}`, { setting: 'layer' });
   }
-  const from = ms(options.from, 'from');
-  const to = ms(options.to, 'to');
+  const from = epochMsSetting(options.from, 'from');
+  const to = epochMsSetting(options.to, 'to');
   const keyspace = checkKeyspace(options.keyspace ?? 'market_data');
   const keepAuto = options.includeGeneratedIds ?? false;
   const query =

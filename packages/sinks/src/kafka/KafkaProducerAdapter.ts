@@ -1,4 +1,12 @@
-/** One message handed to a {@link KafkaProducerAdapter}. */
+/**
+ * One message handed to a {@link KafkaProducerAdapter}.
+ *
+ * @example
+ * ```ts
+ * import type { KafkaOutgoingMessage } from '@tickflow/sinks/kafka';
+ * const message: KafkaOutgoingMessage = { topic: 'trades_raw', key: 'AAPL', value: Buffer.from('{}'), headers: { source: 'demo' } };
+ * ```
+ */
 export interface KafkaOutgoingMessage {
   /** Destination topic. */
   topic: string;
@@ -10,7 +18,15 @@ export interface KafkaOutgoingMessage {
   headers?: Record<string, string>;
 }
 
-/** Where a broker put a run of messages: one entry per topic-partition of a batch. */
+/**
+ * Where a broker put a run of messages: one entry per topic-partition of a batch.
+ *
+ * @example
+ * ```ts
+ * import type { KafkaDeliveryReport } from '@tickflow/sinks/kafka';
+ * const report: KafkaDeliveryReport = { topic: 'trades_raw', partition: 3, baseOffset: '1024' };
+ * ```
+ */
 export interface KafkaDeliveryReport {
   /** Topic written. */
   topic: string;

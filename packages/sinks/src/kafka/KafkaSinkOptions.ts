@@ -5,7 +5,16 @@ import type { SchedulerLike } from 'rxjs';
 import type { KafkaProducerAdapter } from './KafkaProducerAdapter.js';
 import type { KafkaValueEncoder } from './KafkaValueEncoder.js';
 
-/** Where an acknowledged record went; the `meta` of the sink's `Ack`s. */
+/**
+ * Where an acknowledged record went; the `meta` of the sink's `Ack`s.
+ *
+ * @example
+ * ```ts
+ * import type { Ack, Trade } from '@tickflow/core';
+ * import type { KafkaAckMeta } from '@tickflow/sinks/kafka';
+ * const logAck = (ack: Ack<Trade, KafkaAckMeta>) => console.log(ack.meta?.deadLetter ? `dead-lettered: ${ack.meta.deadLetter}` : `written to ${ack.meta?.topic}`);
+ * ```
+ */
 export interface KafkaAckMeta {
   /** Topic written (the dead-letter topic for dead-lettered records). */
   topic: string;
@@ -15,7 +24,15 @@ export interface KafkaAckMeta {
   deadLetter?: string;
 }
 
-/** A record {@link kafkaSink} could not write, as passed to `onInvalid`. */
+/**
+ * A record {@link kafkaSink} could not write, as passed to `onInvalid`.
+ *
+ * @example
+ * ```ts
+ * import type { KafkaDeadLetter } from '@tickflow/sinks/kafka';
+ * const onInvalid = (d: KafkaDeadLetter) => console.warn(`${d.kind} for ${d.topic}: ${d.reason}`);
+ * ```
+ */
 export interface KafkaDeadLetter extends InvalidRecord {
   /** The topic the record was meant for. */
   topic: string;
@@ -23,7 +40,24 @@ export interface KafkaDeadLetter extends InvalidRecord {
   kind: 'encode' | 'too_large' | 'rejected';
 }
 
-/** Options of {@link kafkaSink}. */
+/**
+ * Options of {@link kafkaSink}.
+ *
+ * @example
+ * ```ts
+ * import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+ * import type { Trade } from '@tickflow/core';
+ * import { type KafkaSinkOptions, kafkaSink } from '@tickflow/sinks/kafka';
+ * import { Kafka } from 'kafkajs';
+ * const options: KafkaSinkOptions<Trade> = {
+ *   producer: new Kafka({ brokers: ['127.0.0.1:9092'] }),
+ *   topic: (t) => (t.symbol.includes(':') ? 'crypto_raw' : 'trades_raw'),
+ *   registry: new SchemaRegistry({ host: 'http://127.0.0.1:8081' }),
+ *   lingerMs: 10,
+ * };
+ * const writeTrades = kafkaSink(options);
+ * ```
+ */
 export interface KafkaSinkOptions<T> {
   /**
    * The caller's connected kafkajs `Producer` (create it with `idempotent: true` for exactly-once

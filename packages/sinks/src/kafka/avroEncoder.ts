@@ -3,7 +3,18 @@ import { ConfigurationError, ConnectionError, toAvroRecord, tradeAvroSchema, Val
 import type avro from 'avsc';
 import type { KafkaValueEncoder } from './KafkaValueEncoder.js';
 
-/** Options of {@link avroEncoder}. */
+/**
+ * Options of {@link avroEncoder}.
+ *
+ * @example
+ * ```ts
+ * import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+ * import { quoteAvroSchema } from '@tickflow/core';
+ * import { type AvroEncoderOptions, avroEncoder } from '@tickflow/sinks/kafka';
+ * const options: AvroEncoderOptions = { registry: new SchemaRegistry({ host: 'http://127.0.0.1:8081' }), schema: quoteAvroSchema, compatibility: 'BACKWARD' };
+ * const encoder = avroEncoder(options);
+ * ```
+ */
 export interface AvroEncoderOptions {
   /** A `@kafkajs/confluent-schema-registry` client (the caller's). */
   registry: SchemaRegistry;

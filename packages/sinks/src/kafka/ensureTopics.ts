@@ -3,7 +3,19 @@ import type { Admin } from 'kafkajs';
 import { defaultTopics } from './defaultTopics.js';
 import type { KafkaTopicSpec } from './KafkaTopicSpec.js';
 
-/** What {@link ensureTopics} did, per topic. */
+/**
+ * What {@link ensureTopics} did, per topic.
+ *
+ * @example
+ * ```ts
+ * import { type EnsureTopicsResult, ensureTopics } from '@tickflow/sinks/kafka';
+ * import { Kafka } from 'kafkajs';
+ * const admin = new Kafka({ brokers: ['127.0.0.1:9092'] }).admin();
+ * await admin.connect();
+ * const result: EnsureTopicsResult = await ensureTopics(admin);
+ * console.log('created', result.created, 'updated', result.updated);
+ * ```
+ */
 export interface EnsureTopicsResult {
   /** Topics that did not exist and were created. */
   created: string[];

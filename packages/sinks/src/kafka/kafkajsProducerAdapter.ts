@@ -1,7 +1,18 @@
 import type { CompressionTypes, Message, Producer, TopicMessages } from 'kafkajs';
 import type { KafkaDeliveryReport, KafkaOutgoingMessage, KafkaProducerAdapter } from './KafkaProducerAdapter.js';
 
-/** Options of {@link kafkajsProducerAdapter}. */
+/**
+ * Options of {@link kafkajsProducerAdapter}.
+ *
+ * @example
+ * ```ts
+ * import { type KafkajsProducerAdapterOptions, kafkajsProducerAdapter } from '@tickflow/sinks/kafka';
+ * import { CompressionTypes, Kafka } from 'kafkajs';
+ * const producer = new Kafka({ brokers: ['127.0.0.1:9092'] }).producer({ idempotent: true });
+ * const options: KafkajsProducerAdapterOptions = { acks: -1, timeoutMs: 10_000, compression: CompressionTypes.GZIP };
+ * const adapter = kafkajsProducerAdapter(producer, options);
+ * ```
+ */
 export interface KafkajsProducerAdapterOptions {
   /** Required broker acknowledgements: -1 = all in-sync replicas (default), 1 = leader, 0 = none. */
   acks?: -1 | 0 | 1;

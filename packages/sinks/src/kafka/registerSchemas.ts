@@ -1,7 +1,16 @@
 import type { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { ConfigurationError, ConnectionError, quoteAvroSchema, tradeAvroSchema } from '@tickflow/core';
 
-/** One subject and the Avro schema registered under it. */
+/**
+ * One subject and the Avro schema registered under it.
+ *
+ * @example
+ * ```ts
+ * import { barAvroSchema } from '@tickflow/core';
+ * import type { SchemaSubject } from '@tickflow/sinks/kafka';
+ * const bars: SchemaSubject = { subject: 'bars_5m-value', schema: barAvroSchema };
+ * ```
+ */
 export interface SchemaSubject {
   /** Subject name (TopicNameStrategy: `<topic>-value`). */
   subject: string;
@@ -9,7 +18,18 @@ export interface SchemaSubject {
   schema: object;
 }
 
-/** Options of {@link registerSchemas}. */
+/**
+ * Options of {@link registerSchemas}.
+ *
+ * @example
+ * ```ts
+ * import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+ * import { barAvroSchema } from '@tickflow/core';
+ * import { type RegisterSchemasOptions, registerSchemas } from '@tickflow/sinks/kafka';
+ * const options: RegisterSchemasOptions = { compatibility: 'FULL', subjects: [{ subject: 'bars_5m-value', schema: barAvroSchema }] };
+ * await registerSchemas(new SchemaRegistry({ host: 'http://127.0.0.1:8081' }), options);
+ * ```
+ */
 export interface RegisterSchemasOptions {
   /** Compatibility mode each subject ends up with (default `'BACKWARD'`). */
   compatibility?: `${COMPATIBILITY}`;
@@ -17,9 +37,21 @@ export interface RegisterSchemasOptions {
   subjects?: readonly SchemaSubject[];
 }
 
-/** A registered subject and its schema id. */
+/**
+ * A registered subject and its schema id.
+ *
+ * @example
+ * ```ts
+ * import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+ * import { type RegisteredSubject, registerSchemas } from '@tickflow/sinks/kafka';
+ * const registered: RegisteredSubject[] = await registerSchemas(new SchemaRegistry({ host: 'http://127.0.0.1:8081' }));
+ * for (const r of registered) console.log(r.subject, r.id);
+ * ```
+ */
 export interface RegisteredSubject {
+  /** Subject name. */
   subject: string;
+  /** Schema id in the registry. */
   id: number;
 }
 
