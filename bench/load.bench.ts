@@ -188,15 +188,18 @@ const poller = (async () => {
 console.log('   t s |  offered/s |  in Kafka | processed |  lag (records) | RSS MiB');
 const samples: { t: number; ingested: number; rss: number; lag: number }[] = [];
 let lastIngested = 0;
-for (let t = 5; t <= SECONDS + 60; t += 5) {
-  await sleep(5000);
+for (let tick = 1; ; tick++) {
+  await sleep(Math.max(0, start + tick * 5000 - Date.now()));
+  const t = Math.round((Date.now() - start) / 1000);
   const ingested = await metric(port, 'tickflow_trades_ingested_total', 'stage="process"').catch(() => lastIngested);
   const rss = rssMiB(processor.proc.pid!);
   const lag = Math.max(0, acked - ingested);
   samples.push({ t, ingested, rss, lag });
   console.log(`${String(t).padStart(6)} | ${String(Math.round(offered / Math.min(t, SECONDS))).padStart(10)} | ${String(acked).padStart(9)} | ${String(ingested).padStart(9)} | ${String(lag).padStart(14)} | ${rss}`);
   lastIngested = ingested;
-  if (t >= SECONDS && lag === 0 && ingested > 0) break;
+  // after the input ends: wait for the lag to drain and the sampled symbols' closable bars to appear
+  if (t >= SECONDS && lag === 0 && ingested > 0 && latencies.length >= SAMPLE) break;
+  if (t >= SECONDS + 90) break;
 }
 await sending;
 clearInterval(ackCounter);
