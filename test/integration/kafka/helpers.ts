@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Trade } from '@tickflow/core';
-import { ensureTopics } from '@tickflow/sinks/kafka';
+import { ensureTopics, kafkaSink } from '@tickflow/sinks/kafka';
 import { Kafka, logLevel } from 'kafkajs';
+import { count, from, lastValueFrom } from 'rxjs';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -28,6 +29,17 @@ export async function createTopics(kafka: Kafka, specs: { topic: string; numPart
     );
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Writes trades to a topic through our kafkaSink (Avro, registry) with a fresh idempotent producer; resolves with the number acknowledged. */
+export async function produceTrades(kafka: Kafka, topic: string, trades: Trade[]): Promise<number> {
+  const producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+  try {
+    return await lastValueFrom(from(trades).pipe(kafkaSink<Trade>({ producer, topic, registry: newRegistry() }), count()));
+  } finally {
+    await producer.disconnect();
   }
 }
 

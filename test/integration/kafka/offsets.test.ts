@@ -1,9 +1,7 @@
 import { memoryInstrumentation, type Trade } from '@tickflow/core';
-import { kafkaSink } from '@tickflow/sinks/kafka';
 import { type KafkaRecord, kafkaSource } from '@tickflow/sources/kafka';
-import { count, from, lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createTopics, makeTrades, newKafka, newRegistry, uniq } from './helpers.js';
+import { createTopics, makeTrades, newKafka, newRegistry, produceTrades, uniq } from './helpers.js';
 
 const kafka = newKafka('tickflow-offsets-it');
 
@@ -13,10 +11,7 @@ describe('kafkaSource offset commits (real broker)', () => {
     const topic = uniq('it_offsets');
     const groupId = uniq('it_offsets_group');
     await createTopics(kafka, [{ topic, numPartitions: 3 }]);
-    const producer = kafka.producer({ idempotent: true });
-    await producer.connect();
-    const written = await lastValueFrom(from(makeTrades(N, 12, 'off')).pipe(kafkaSink<Trade>({ producer, topic, registry: newRegistry() }), count()));
-    await producer.disconnect();
+    const written = await produceTrades(kafka, topic, makeTrades(N, 12, 'off'));
     expect(written).toBe(N);
 
     // First run: acknowledge every record except the last 100 delivered.
@@ -61,10 +56,7 @@ describe('kafkaSource offset commits (real broker)', () => {
     const N = 5000;
     const topic = uniq('it_pause');
     await createTopics(kafka, [{ topic, numPartitions: 2 }]);
-    const producer = kafka.producer({ idempotent: true });
-    await producer.connect();
-    await lastValueFrom(from(makeTrades(N, 6, 'pause')).pipe(kafkaSink<Trade>({ producer, topic, registry: newRegistry() }), count()));
-    await producer.disconnect();
+    await produceTrades(kafka, topic, makeTrades(N, 6, 'pause'));
 
     const metrics = memoryInstrumentation();
     const source = kafkaSource<Trade>({ kafka, groupId: uniq('it_pause_group'), topics: topic, fromBeginning: true, registry: newRegistry(), maxBuffered: 300, instrumentation: metrics });

@@ -1,9 +1,7 @@
 import type { Trade } from '@tickflow/core';
-import { kafkaSink } from '@tickflow/sinks/kafka';
 import { type KafkaRecord, kafkaSource } from '@tickflow/sources/kafka';
-import { count, from, lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createTopics, makeTrades, newKafka, newRegistry, uniq } from './helpers.js';
+import { createTopics, makeTrades, newKafka, newRegistry, produceTrades, uniq } from './helpers.js';
 
 const kafka = newKafka('tickflow-rebalance-it');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -14,10 +12,7 @@ describe('kafkaSource rebalances (real broker)', () => {
     const topic = uniq('it_rebalance');
     const groupId = uniq('it_rebalance_group');
     await createTopics(kafka, [{ topic, numPartitions: 4 }]);
-    const producer = kafka.producer({ idempotent: true });
-    await producer.connect();
-    await lastValueFrom(from(makeTrades(N, 16, 'rb')).pipe(kafkaSink<Trade>({ producer, topic, registry: newRegistry() }), count()));
-    await producer.disconnect();
+    await produceTrades(kafka, topic, makeTrades(N, 16, 'rb'));
 
     const seen = new Map<string, number>(); // partition/offset → deliveries
     const members = new Set<number>();
