@@ -15,6 +15,7 @@ import type { Bar, Trade } from '@tickflow/core';
 import cassandra from 'cassandra-driver';
 import { from, lastValueFrom } from 'rxjs';
 import { cassandraSink, ensureSchema } from '../packages/sinks/src/cassandra/index.js';
+import { rate } from './lib/rate.js';
 
 const ROWS = Number(process.env.BENCH_CASSANDRA_ROWS ?? 100_000);
 const CONCURRENCY = Number(process.env.BENCH_CASSANDRA_CONCURRENCY ?? 64);
@@ -70,8 +71,6 @@ async function sink(n: number, run: string, batchRows?: number): Promise<number>
   );
   return performance.now() - t0;
 }
-
-const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 
 await client.connect();
 await ensureSchema(client, { keyspace: KEYSPACE });
