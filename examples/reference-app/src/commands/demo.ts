@@ -1,6 +1,7 @@
 import { type InvalidRecord, TradeSchema } from '@tickflow/core';
 import { dedupe, type OhlcvBar, ohlcvWindow, rollup, validate, watermark } from '@tickflow/operators';
 import { filter, share, type Subscription, tap } from 'rxjs';
+import { buildWebInBackground } from '../api/buildWebInBackground.js';
 import { demoHealth } from '../api/demoHealth.js';
 import { mountApi } from '../api/mountApi.js';
 import { storeBarReader } from '../api/storeBarReader.js';
@@ -59,6 +60,7 @@ export async function demo(ctx: CommandContext): Promise<DemoHandle | undefined>
   out(`tickflow demo — ${source.description}`);
   out(`metrics on ${ops.url}/metrics · bars on ${ops.url}/api/bars · Ctrl-C to stop`);
   for (const line of api.banner) out(line);
+  buildWebInBackground(out);
 
   let dedupedIn = 0;
   let dedupedOut = 0;
