@@ -5,9 +5,9 @@
  * and the DLQ with the oracle (./oracle.ts). See docs/guides/guarantees.md.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { tradeAvroSchema } from '@tickflow/core';
 import { readBars, readTrades } from '@tickflow/sinks/cassandra';
 import { createFakeFinnhubServer, type FakeFinnhubServer, type FakeFinnhubTrade } from '@tickflow/sources/testing';
@@ -455,8 +455,17 @@ export class Scenario {
       peakRssMiB: Math.round(Math.max(0, ...all.map((c) => c.peakRssMiB))),
       unexpectedExits: this.unexpectedExits,
       barsChecked,
-      notes: [...this.notes, ...(wrong.length ? [`final processor output: ${this.finalOutput().slice(-1500).replace(/\s+/g, ' ')}`] : []), ...(upstream.duplicated ? [`${upstream.duplicated} prints in Kafka beyond the sent log`] : [])],
+      notes: [...this.notes, ...(wrong.length ? [`final processor output in ${this.saveOutputs()}`] : []), ...(upstream.duplicated ? [`${upstream.duplicated} prints in Kafka beyond the sent log`] : [])],
     };
+  }
+
+  /** Writes every processor's output to test-results/faults-<index>.log (for a failing case); returns the path. */
+  saveOutputs(): string {
+    const path = join(ROOT, 'test-results', `faults-${this.index}.log`);
+    mkdirSync(dirname(path), { recursive: true });
+    const parts = [...this.retired, ...this.processors.values()].map((c, i) => `=== processor ${i} (exit ${c.proc.exitCode})\n${c.output()}`);
+    writeFileSync(path, `${parts.join('\n')}\n=== final\n${this.finalOutput()}\n=== producer\n${this.producer?.output() ?? ''}`);
+    return path;
   }
 
   async dispose(): Promise<void> {
