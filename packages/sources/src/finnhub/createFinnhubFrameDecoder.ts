@@ -2,7 +2,17 @@ import type { Trade } from '@tickflow/core';
 import { createOccurrenceCounter } from './createOccurrenceCounter.js';
 import { type FinnhubFrame, parseFinnhubFrame } from './parseFinnhubFrame.js';
 
-/** Options of {@link createFinnhubFrameDecoder}. */
+/**
+ * Options of {@link createFinnhubFrameDecoder}.
+ *
+ * @example
+ * ```ts
+ * import { type FinnhubFrameDecoderOptions, createFinnhubFrameDecoder } from '@tickflow/sources/finnhub';
+ * // A busy feed: compare with more recent frames, remember more timestamps per symbol.
+ * const options: FinnhubFrameDecoderOptions = { recentFrames: 64, timestampsPerSymbol: 16 };
+ * const decode = createFinnhubFrameDecoder(options);
+ * ```
+ */
 export interface FinnhubFrameDecoderOptions {
   /** How many recent trade frames are compared with each new one to spot redeliveries. Default 32. */
   recentFrames?: number;
@@ -10,7 +20,17 @@ export interface FinnhubFrameDecoderOptions {
   timestampsPerSymbol?: number;
 }
 
-/** A stateful frame decoder: `(text, receivedAt) => FinnhubFrame`; `redelivery` marks an exact repeat. */
+/**
+ * A stateful frame decoder: `(text, receivedAt) => FinnhubFrame`; `redelivery` marks an exact repeat.
+ *
+ * @example
+ * ```ts
+ * import { type FinnhubFrameDecoder, createFinnhubFrameDecoder } from '@tickflow/sources/finnhub';
+ * const decode: FinnhubFrameDecoder = createFinnhubFrameDecoder();
+ * const frame = decode('{"type":"trade","data":[{"s":"AAPL","p":190.1,"t":1704207600000,"v":5}]}', Date.now());
+ * if (frame.type === 'trade' && !frame.redelivery) console.log(frame.trades.length); // 1
+ * ```
+ */
 export type FinnhubFrameDecoder = (text: string, receivedAt: number) => FinnhubFrame & { redelivery?: boolean };
 
 /**

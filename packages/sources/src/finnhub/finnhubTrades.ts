@@ -13,7 +13,17 @@ import { FinnhubConnection, type FinnhubConnectionOptions } from './FinnhubConne
 import { createFinnhubFrameDecoder } from './createFinnhubFrameDecoder.js';
 import type { WebSocketConstructor } from './WebSocketLike.js';
 
-/** A `{"type":"error"}` message from Finnhub, with the subscription set it refers to. */
+/**
+ * A `{"type":"error"}` message from Finnhub, with the subscription set it refers to.
+ *
+ * @example
+ * ```ts
+ * import { type FinnhubServerError, finnhubTrades } from '@tickflow/sources/finnhub';
+ * const onServerError = (e: FinnhubServerError) =>
+ *   console.warn(`key #${e.key}: ${e.message} (${e.symbols.length} symbols subscribed)`);
+ * const trades$ = finnhubTrades({ symbols: ['AAPL', 'MSFT'], onServerError });
+ * ```
+ */
 export interface FinnhubServerError {
   /** The server's `msg`, e.g. `Subscribing to too many symbols`. */
   message: string;
@@ -23,7 +33,22 @@ export interface FinnhubServerError {
   symbols: string[];
 }
 
-/** Options of {@link finnhubTrades}. */
+/**
+ * Options of {@link finnhubTrades}.
+ *
+ * @example
+ * ```ts
+ * import { type FinnhubTradesOptions, finnhubTrades } from '@tickflow/sources/finnhub';
+ * const options: FinnhubTradesOptions = {
+ *   token: ['key-one', 'key-two'], // one connection per key, 50 symbols each
+ *   symbols: ['AAPL', 'MSFT', 'BINANCE:BTCUSDT'],
+ *   staleTimeoutMs: 30_000,
+ *   retry: { maxDelayMs: 10_000 },
+ *   onInvalid: (bad) => console.warn('malformed frame:', bad.reason),
+ * };
+ * const trades$ = finnhubTrades(options);
+ * ```
+ */
 export interface FinnhubTradesOptions {
   /** API key, or several (one connection each). Defaults to `FINNHUB_API_KEY` (comma-separated for several). */
   token?: string | readonly string[];
@@ -56,10 +81,30 @@ export interface FinnhubTradesOptions {
 /**
  * An `Observable<Trade>` whose symbol set can change while it runs, without reconnecting.
  * Subscribers share the connections (one per API key); the last unsubscribe closes them.
+ *
+ * @example
+ * ```ts
+ * import { type FinnhubTradeStream, finnhubTrades } from '@tickflow/sources/finnhub';
+ * const trades$: FinnhubTradeStream = finnhubTrades({ symbols: ['AAPL'] });
+ * const sub = trades$.subscribe((t) => console.log(t.symbol, t.price));
+ * trades$.add('BINANCE:BTCUSDT'); // same connection, no reconnect
+ * setTimeout(() => sub.unsubscribe(), 60_000); // the last unsubscribe closes the connections
+ * ```
  */
 export type FinnhubTradeStream = Observable<Trade> & FinnhubSymbolControls;
 
-/** The run-time controls of a {@link FinnhubTradeStream}. */
+/**
+ * The run-time controls of a {@link FinnhubTradeStream}.
+ *
+ * @example
+ * ```ts
+ * import { type FinnhubSymbolControls, finnhubTrades } from '@tickflow/sources/finnhub';
+ * const controls: FinnhubSymbolControls = finnhubTrades({ symbols: ['AAPL'] });
+ * controls.add('MSFT', 'NVDA');
+ * controls.remove('AAPL');
+ * console.log(controls.symbols); // ['MSFT', 'NVDA']
+ * ```
+ */
 export interface FinnhubSymbolControls {
   /** Subscribes more symbols (on the least-loaded key). Throws ConfigurationError past the limit. */
   add(...symbols: string[]): void;

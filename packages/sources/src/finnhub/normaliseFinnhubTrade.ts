@@ -3,6 +3,23 @@ import type { Trade } from '@tickflow/core';
 /**
  * Counts prints with identical `s, t, p, v`: `next` returns how many were seen before (0 for the
  * first) and records this one. Use one per frame, or one per stream to count across frames.
+ *
+ * @example
+ * ```ts
+ * import { type OccurrenceCounter, normaliseFinnhubTrade } from '@tickflow/sources/finnhub';
+ * const counts = new Map<string, number>();
+ * const seen: OccurrenceCounter = {
+ *   next(symbol, t, p, v) {
+ *     const key = `${symbol}|${t}|${p}|${v}`;
+ *     const n = counts.get(key) ?? 0;
+ *     counts.set(key, n + 1);
+ *     return n;
+ *   },
+ * };
+ * const raw = { s: 'AAPL', p: 190.1, t: 1704207600000, v: 5 };
+ * normaliseFinnhubTrade(raw, Date.now(), seen); // id 'AAPL|1704207600000|190.1|5|0'
+ * normaliseFinnhubTrade(raw, Date.now(), seen); // id 'AAPL|1704207600000|190.1|5|1'
+ * ```
  */
 export interface OccurrenceCounter {
   next(symbol: string, t: number, p: number, v: number): number;

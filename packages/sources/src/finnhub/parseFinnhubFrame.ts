@@ -3,7 +3,17 @@ import { createOccurrenceCounter } from './createOccurrenceCounter.js';
 import { fastDecodeTradeFrame } from './fastDecodeTradeFrame.js';
 import { normaliseFinnhubTrade, type OccurrenceCounter } from './normaliseFinnhubTrade.js';
 
-/** A trade element of a frame that could not be normalised. */
+/**
+ * A trade element of a frame that could not be normalised.
+ *
+ * @example
+ * ```ts
+ * import { type FinnhubRejectedTrade, parseFinnhubFrame } from '@tickflow/sources/finnhub';
+ * const frame = parseFinnhubFrame('{"type":"trade","data":[{"s":"AAPL","p":"x","t":2,"v":3}]}', Date.now());
+ * const rejected: FinnhubRejectedTrade[] = frame.type === 'trade' ? (frame.rejected ?? []) : [];
+ * for (const r of rejected) console.warn(`data[${r.index}]: ${r.reason}`); // data[0]: p: …
+ * ```
+ */
 export interface FinnhubRejectedTrade {
   /** Position in the frame's `data` array. */
   index: number;
@@ -18,6 +28,25 @@ export interface FinnhubRejectedTrade {
  * - `ping`: a heartbeat;
  * - `error`: the server's `{"type":"error","msg":…}`;
  * - `invalid`: not JSON, not an object, an unknown `type`, or `data` not an array.
+ *
+ * @example
+ * ```ts
+ * import { type FinnhubFrame, parseFinnhubFrame } from '@tickflow/sources/finnhub';
+ * const frame: FinnhubFrame = parseFinnhubFrame('{"type":"error","msg":"Subscribing to too many symbols"}', Date.now());
+ * switch (frame.type) {
+ *   case 'trade':
+ *     console.log(frame.trades.length, 'trades');
+ *     break;
+ *   case 'error':
+ *     console.error('server says:', frame.message);
+ *     break;
+ *   case 'invalid':
+ *     console.warn('bad frame:', frame.reason);
+ *     break;
+ *   case 'ping':
+ *     break;
+ * }
+ * ```
  */
 export type FinnhubFrame =
   | { type: 'trade'; trades: Trade[]; rejected: FinnhubRejectedTrade[] | undefined }

@@ -1,6 +1,14 @@
 /**
  * A record read by {@link kafkaSource}: the decoded value with where it came from. Pass it (or an
  * `Ack` of it) back to `source.ack()` once it is durably handled, so its offset can be committed.
+ *
+ * @example
+ * ```ts
+ * import type { Trade } from '@tickflow/core';
+ * import type { KafkaRecord } from '@tickflow/sources/kafka';
+ * const describe = (r: KafkaRecord<Trade>) =>
+ *   `${r.topic}[${r.partition}]@${r.offset} key=${r.key ?? '-'}: ${r.value.symbol} ${r.value.price} (${new Date(r.timestamp).toISOString()})`;
+ * ```
  */
 export interface KafkaRecord<T> {
   /** Topic it was read from. */
@@ -19,5 +27,18 @@ export interface KafkaRecord<T> {
   timestamp: number;
 }
 
-/** What identifies a record for acknowledgement: topic, partition and offset. */
+/**
+ * What identifies a record for acknowledgement: topic, partition and offset.
+ *
+ * @example
+ * ```ts
+ * import { Kafka } from 'kafkajs';
+ * import { type KafkaRecordRef, kafkaSource } from '@tickflow/sources/kafka';
+ * const source = kafkaSource({ kafka: new Kafka({ brokers: ['127.0.0.1:9092'] }), groupId: 'audit', topic: 'trades' });
+ * source.subscribe((record) => {
+ *   const ref: KafkaRecordRef = { topic: record.topic, partition: record.partition, offset: record.offset };
+ *   source.ack(ref); // the same as source.ack(record)
+ * });
+ * ```
+ */
 export type KafkaRecordRef = Pick<KafkaRecord<unknown>, 'topic' | 'partition' | 'offset'>;

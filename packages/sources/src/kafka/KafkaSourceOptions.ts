@@ -5,13 +5,41 @@ import type { Observable, SchedulerLike } from 'rxjs';
 import type { KafkaRecord, KafkaRecordRef } from './KafkaRecord.js';
 import type { KafkaValueDecoder } from './KafkaValueDecoder.js';
 
-/** A message {@link kafkaSource} could not decode, as passed to `onInvalid`. */
+/**
+ * A message {@link kafkaSource} could not decode, as passed to `onInvalid`.
+ *
+ * @example
+ * ```ts
+ * import { Kafka } from 'kafkajs';
+ * import { type KafkaInvalidMessage, kafkaSource } from '@tickflow/sources/kafka';
+ * const onInvalid = (bad: KafkaInvalidMessage) =>
+ *   console.warn(`${bad.input.topic}[${bad.input.partition}]@${bad.input.offset}: ${bad.reason}`);
+ * const source = kafkaSource({ kafka: new Kafka({ brokers: ['127.0.0.1:9092'] }), groupId: 'processor', topic: 'trades', onInvalid });
+ * ```
+ */
 export interface KafkaInvalidMessage extends InvalidRecord {
   /** The raw message: topic, partition, offset, key, headers and the undecodable value. */
   input: Omit<KafkaRecord<Buffer | null>, 'value'> & { value: Buffer | null };
 }
 
-/** Options of {@link kafkaSource}. */
+/**
+ * Options of {@link kafkaSource}.
+ *
+ * @example
+ * ```ts
+ * import { Kafka } from 'kafkajs';
+ * import { type KafkaSourceOptions, kafkaSource } from '@tickflow/sources/kafka';
+ * const options: KafkaSourceOptions<{ symbol: string; price: number }> = {
+ *   kafka: new Kafka({ brokers: ['127.0.0.1:9092'] }),
+ *   groupId: 'processor',
+ *   topics: ['trades'],
+ *   fromBeginning: true,
+ *   maxBuffered: 5000,
+ *   commitIntervalMs: 500,
+ * };
+ * const source = kafkaSource(options);
+ * ```
+ */
 export interface KafkaSourceOptions<T> {
   /**
    * The caller's kafkajs `Consumer` (created with its `groupId`; the source subscribes and runs it,
@@ -53,10 +81,37 @@ export interface KafkaSourceOptions<T> {
 /**
  * What {@link kafkaSource} returns: an Observable of records with acknowledgement and shutdown
  * controls ({@link KafkaSourceControls}). One subscription at a time (it runs one consumer).
+ *
+ * @example
+ * ```ts
+ * import { Kafka } from 'kafkajs';
+ * import { type KafkaSource, kafkaSource } from '@tickflow/sources/kafka';
+ * const source: KafkaSource<{ symbol: string; price: number }> = kafkaSource({
+ *   kafka: new Kafka({ brokers: ['127.0.0.1:9092'] }),
+ *   groupId: 'processor',
+ *   topic: 'trades',
+ * });
+ * source.subscribe((record) => {
+ *   console.log(record.value.symbol, record.value.price);
+ *   source.ack(record); // handled: its offset may be committed
+ * });
+ * process.once('SIGTERM', () => void source.close({ drainTimeoutMs: 2000 }));
+ * ```
  */
 export type KafkaSource<T> = Observable<KafkaRecord<T>> & KafkaSourceControls;
 
-/** The acknowledgement and shutdown controls of a {@link KafkaSource}. */
+/**
+ * The acknowledgement and shutdown controls of a {@link KafkaSource}.
+ *
+ * @example
+ * ```ts
+ * import type { KafkaRecordRef, KafkaSourceControls } from '@tickflow/sources/kafka';
+ * async function shutdown(controls: KafkaSourceControls, lastHandled: KafkaRecordRef): Promise<void> {
+ *   await controls.commit(lastHandled); // acknowledge it and commit now
+ *   await controls.close({ drainTimeoutMs: 5000 });
+ * }
+ * ```
+ */
 export interface KafkaSourceControls {
   /**
    * Tells the source `record` is durably handled downstream; its offset is committed once every

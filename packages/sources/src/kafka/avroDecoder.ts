@@ -3,7 +3,29 @@ import { ConnectionError, fromAvroRecord, ValidationError } from '@tickflow/core
 import avro from 'avsc';
 import type { KafkaValueDecoder } from './KafkaValueDecoder.js';
 
-/** Options of {@link avroDecoder}. */
+/**
+ * Options of {@link avroDecoder}.
+ *
+ * @example
+ * ```ts
+ * import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+ * import { type AvroDecoderOptions, avroDecoder } from '@tickflow/sources/kafka';
+ * const options: AvroDecoderOptions = {
+ *   registry: new SchemaRegistry({ host: 'http://127.0.0.1:8081' }),
+ *   // Read only the fields this consumer needs, whatever the writer schema's version.
+ *   readerSchema: {
+ *     type: 'record',
+ *     name: 'Trade',
+ *     namespace: 'tickflow',
+ *     fields: [
+ *       { name: 'symbol', type: 'string' },
+ *       { name: 'price', type: 'double' },
+ *     ],
+ *   },
+ * };
+ * const decoder = avroDecoder<{ symbol: string; price: number }>(options);
+ * ```
+ */
 export interface AvroDecoderOptions {
   /** A `@kafkajs/confluent-schema-registry` client (the caller's). */
   registry: SchemaRegistry;

@@ -6,10 +6,32 @@ import { normaliseFinnhubTrade } from '../finnhub/normaliseFinnhubTrade.js';
  * Parses one line of a recording. Returns a trade, several trades, `undefined` to skip the line
  * (a header, a blank line), or a string: the reason the line is invalid. It may also throw; the
  * error message becomes the reason.
+ *
+ * @example
+ * ```ts
+ * import { type ReplayLineParser, replay } from '@tickflow/sources';
+ * // A recording of `symbol;price;size;ts` lines.
+ * const semicolons: ReplayLineParser = (line, lineNumber) => {
+ *   if (line.trim() === '') return undefined; // skip blank lines
+ *   const [symbol, price, size, ts] = line.split(';');
+ *   if (!symbol || ts === undefined) return `line ${lineNumber}: expected symbol;price;size;ts`;
+ *   return { symbol, price: Number(price), size: Number(size), ts: Number(ts), source: 'my-feed' };
+ * };
+ * replay({ text: 'AAPL;190.12;5;1704207600000\n', format: semicolons }).subscribe((t) => console.log(t));
+ * ```
  */
 export type ReplayLineParser = (line: string, lineNumber: number) => Trade | Trade[] | string | undefined;
 
-/** Built-in recording formats of `replay`. */
+/**
+ * Built-in recording formats of `replay`.
+ *
+ * @example
+ * ```ts
+ * import { type ReplayFormat, replay } from '@tickflow/sources';
+ * const format: ReplayFormat = 'tardis'; // Binance trades exported by Tardis (µs timestamps)
+ * replay({ path: 'recordings/btcusdt-trades.csv', format, speed: 10 }).subscribe((t) => console.log(t.symbol, t.price));
+ * ```
+ */
 export type ReplayFormat = 'ndjson' | 'csv' | 'tardis' | 'lean';
 
 /** Context for the built-in parsers. */

@@ -4,7 +4,20 @@ import { asyncScheduler, Observable, type SchedulerLike, type Subscription } fro
 import { createLineParser, detectFormat, type ReplayFormat, type ReplayLineParser } from './lineParsers.js';
 import { readLines, textLines } from './readLines.js';
 
-/** Options of {@link replay}. Give exactly one of `path`, `text` or `records`. */
+/**
+ * Options of {@link replay}. Give exactly one of `path`, `text` or `records`.
+ *
+ * @example
+ * ```ts
+ * import { type ReplayOptions, replay } from '@tickflow/sources';
+ * const options: ReplayOptions = {
+ *   path: 'recordings/aapl-2024-01-02.ndjson',
+ *   speed: 60, // one recorded minute per second
+ *   onInvalid: (bad) => console.warn('skipped line:', bad.reason),
+ * };
+ * replay(options).subscribe({ next: (t) => console.log(t.symbol, t.price), complete: () => console.log('done') });
+ * ```
+ */
 export interface ReplayOptions {
   /** A recording on disk: NDJSON (trades or Finnhub frames) or CSV (header, Tardis or LEAN ticks). */
   path?: string;

@@ -1,7 +1,22 @@
 import { ConfigurationError, seededRandom, type Trade } from '@tickflow/core';
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 
-/** Options of {@link synthetic}. */
+/**
+ * Options of {@link synthetic}.
+ *
+ * @example
+ * ```ts
+ * import { type SyntheticOptions, synthetic } from '@tickflow/sources';
+ * const options: SyntheticOptions = {
+ *   symbols: ['AAPL', 'MSFT'],
+ *   ratePerSecond: 50,
+ *   seed: 42, // same seed, same trades
+ *   duplicateRate: 0.01, // exercise dedupe()
+ *   invalidRate: 0.005, // exercise validate()
+ * };
+ * synthetic(options).subscribe((t) => console.log(t.symbol, t.price, t.size));
+ * ```
+ */
 export interface SyntheticOptions {
   /** Symbols to trade, or how many (`SYN0`, `SYN1`, …). Default 3. */
   symbols?: readonly string[] | number;

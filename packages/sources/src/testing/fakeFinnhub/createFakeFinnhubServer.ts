@@ -6,7 +6,17 @@ import { replay } from '../../replay/replay.js';
 import type { ReplayFormat } from '../../replay/lineParsers.js';
 import { garbageFrames } from './garbageFrames.js';
 
-/** A trade as Finnhub sends it inside `data`. */
+/**
+ * A trade as Finnhub sends it inside `data`.
+ *
+ * @example
+ * ```ts
+ * import { type FakeFinnhubTrade, createFakeFinnhubServer } from '@tickflow/sources/testing';
+ * const server = await createFakeFinnhubServer();
+ * const trade: FakeFinnhubTrade = { s: 'AAPL', p: 190.1, t: Date.now(), v: 5, c: ['1', '12'] };
+ * await server.publish([trade]);
+ * ```
+ */
 export interface FakeFinnhubTrade {
   s: string;
   p: number;
@@ -15,7 +25,18 @@ export interface FakeFinnhubTrade {
   c?: string[] | null;
 }
 
-/** One trade frame the fake server wrote to a socket (the sent log). */
+/**
+ * One trade frame the fake server wrote to a socket (the sent log).
+ *
+ * @example
+ * ```ts
+ * import { type FakeFinnhubSentFrame, createFakeFinnhubServer } from '@tickflow/sources/testing';
+ * const server = await createFakeFinnhubServer();
+ * await server.publish([{ s: 'AAPL', p: 190.1, t: Date.now(), v: 5 }], { copies: 3 });
+ * const redelivered: FakeFinnhubSentFrame[] = server.sent.filter((f) => f.copies > 1);
+ * for (const f of redelivered) console.log(`#${f.seq} to connection ${f.connection}: ${f.trades.length} trades x${f.copies}`);
+ * ```
+ */
 export interface FakeFinnhubSentFrame {
   /** Sequence number over all frames sent by this server. */
   seq: number;
@@ -29,7 +50,21 @@ export interface FakeFinnhubSentFrame {
   text: string;
 }
 
-/** What the fake server knows about one client connection. */
+/**
+ * What the fake server knows about one client connection.
+ *
+ * @example
+ * ```ts
+ * import { finnhubTrades } from '@tickflow/sources';
+ * import { type FakeFinnhubConnectionInfo, createFakeFinnhubServer } from '@tickflow/sources/testing';
+ * const server = await createFakeFinnhubServer();
+ * const sub = finnhubTrades({ token: 'test', url: server.url, symbols: ['AAPL'] }).subscribe();
+ * const conn: FakeFinnhubConnectionInfo = await server.waitForSubscription(['AAPL']);
+ * console.log(conn.id, conn.token, conn.symbols, conn.received); // 0 'test' ['AAPL'] ['{"type":"subscribe","symbol":"AAPL"}']
+ * sub.unsubscribe();
+ * await server.close();
+ * ```
+ */
 export interface FakeFinnhubConnectionInfo {
   id: number;
   token: string;
@@ -41,7 +76,21 @@ export interface FakeFinnhubConnectionInfo {
   silent: boolean;
 }
 
-/** Options of {@link createFakeFinnhubServer}. */
+/**
+ * Options of {@link createFakeFinnhubServer}.
+ *
+ * @example
+ * ```ts
+ * import { type FakeFinnhubServerOptions, createFakeFinnhubServer } from '@tickflow/sources/testing';
+ * const options: FakeFinnhubServerOptions = {
+ *   tokens: ['test'], // any other token gets HTTP 401
+ *   maxSymbolsPerConnection: 5,
+ *   pingIntervalMs: 1000,
+ *   oneConnectionPerToken: true,
+ * };
+ * const server = await createFakeFinnhubServer(options);
+ * ```
+ */
 export interface FakeFinnhubServerOptions {
   /** Port; 0 (default) picks a free one. */
   port?: number;
@@ -59,7 +108,25 @@ export interface FakeFinnhubServerOptions {
   frameDelayMs?: number;
 }
 
-/** Options of {@link FakeFinnhubServer.publish}. */
+/**
+ * Options of {@link FakeFinnhubServer.publish}.
+ *
+ * @example
+ * ```ts
+ * import { type FakeFinnhubPublishOptions, createFakeFinnhubServer } from '@tickflow/sources/testing';
+ * const server = await createFakeFinnhubServer();
+ * // Two trades per frame, every frame written twice (a redelivery), 5 ms apart.
+ * const options: FakeFinnhubPublishOptions = { frameSize: 2, copies: 2, delayMs: 5 };
+ * const now = Date.now();
+ * await server.publish(
+ *   [
+ *     { s: 'AAPL', p: 190.1, t: now, v: 5 },
+ *     { s: 'AAPL', p: 190.2, t: now + 1, v: 3 },
+ *   ],
+ *   options,
+ * );
+ * ```
+ */
 export interface FakeFinnhubPublishOptions {
   /** Trades per frame. Default 100. */
   frameSize?: number;
@@ -69,7 +136,18 @@ export interface FakeFinnhubPublishOptions {
   delayMs?: number;
 }
 
-/** Options of {@link FakeFinnhubServer.replayFile}. */
+/**
+ * Options of {@link FakeFinnhubServer.replayFile}.
+ *
+ * @example
+ * ```ts
+ * import { type FakeFinnhubReplayOptions, createFakeFinnhubServer } from '@tickflow/sources/testing';
+ * const server = await createFakeFinnhubServer();
+ * const options: FakeFinnhubReplayOptions = { format: 'csv', symbol: 'AAPL', limit: 1000, speed: 10, frameSize: 50 };
+ * const written = await server.replayFile('recordings/aapl-trades.csv', options);
+ * console.log(written, 'trades sent');
+ * ```
+ */
 export interface FakeFinnhubReplayOptions extends FakeFinnhubPublishOptions {
   /** Recording format (default: detected). */
   format?: ReplayFormat;
@@ -81,7 +159,23 @@ export interface FakeFinnhubReplayOptions extends FakeFinnhubPublishOptions {
   speed?: number;
 }
 
-/** A running fake Finnhub server. */
+/**
+ * A running fake Finnhub server.
+ *
+ * @example
+ * ```ts
+ * import { finnhubTrades } from '@tickflow/sources';
+ * import { type FakeFinnhubServer, createFakeFinnhubServer } from '@tickflow/sources/testing';
+ * const server: FakeFinnhubServer = await createFakeFinnhubServer({ pingIntervalMs: 0 });
+ * const sub = finnhubTrades({ token: 'test', url: server.url, symbols: ['AAPL'] }).subscribe();
+ * await server.waitForSubscription(['AAPL']);
+ * await server.burst('AAPL', 1000);
+ * server.sendGarbage(10); // malformed frames go to onInvalid
+ * server.dropAll(); // the client reconnects with backoff
+ * sub.unsubscribe();
+ * await server.close();
+ * ```
+ */
 export interface FakeFinnhubServer {
   /** `ws://127.0.0.1:PORT` (add `?token=…`, or pass it as finnhubTrades' `url`). */
   readonly url: string;
