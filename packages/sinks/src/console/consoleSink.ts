@@ -1,7 +1,20 @@
 import { type Ack, ConfigurationError } from '@tickflow/core';
 import { Observable, type OperatorFunction } from 'rxjs';
 
-/** Options of {@link consoleSink}. */
+/**
+ * Options of {@link consoleSink}.
+ *
+ * @example
+ * ```ts
+ * import type { Trade } from '@tickflow/core';
+ * import { type ConsoleSinkOptions, consoleSink } from '@tickflow/sinks/console';
+ * const options: ConsoleSinkOptions<Trade> = {
+ *   formatter: (t) => `${t.symbol} ${t.price.toFixed(2)} x ${t.size}`,
+ *   write: (line) => process.stderr.write(line), // keep stdout for the program's own output
+ * };
+ * const print = consoleSink(options);
+ * ```
+ */
 export interface ConsoleSinkOptions<T> {
   /** `'json'`: one JSON object per line (default). `'pretty'`: a readable line for trades and bars. */
   format?: 'json' | 'pretty';

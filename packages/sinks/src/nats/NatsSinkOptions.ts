@@ -2,7 +2,20 @@ import type { Instrumentation, InvalidRecord, RetryPolicy } from '@tickflow/core
 import type { JetStreamClient, NatsConnection } from 'nats';
 import type { SchedulerLike } from 'rxjs';
 
-/** Where an acknowledged record went; the `meta` of {@link natsSink}'s acks. */
+/**
+ * Where an acknowledged record went; the `meta` of {@link natsSink}'s acks.
+ *
+ * @example
+ * ```ts
+ * import type { Ack, Quote } from '@tickflow/core';
+ * import type { NatsAckMeta } from '@tickflow/sinks/nats';
+ * const logAck = (ack: Ack<Quote, NatsAckMeta>) => {
+ *   const m = ack.meta;
+ *   if (m?.deadLetter) console.warn(`${ack.record.symbol} not published: ${m.deadLetter}`);
+ *   else console.log(`${m?.subject} -> ${m?.stream} #${m?.seq}${m?.duplicate ? ' (duplicate)' : ''}`);
+ * };
+ * ```
+ */
 export interface NatsAckMeta {
   /** Subject published to. */
   subject: string;
@@ -20,13 +33,43 @@ export interface NatsAckMeta {
   deadLetter?: string;
 }
 
-/** A record {@link natsSink} could not publish, as given to `onInvalid`. */
+/**
+ * A record {@link natsSink} could not publish, as given to `onInvalid`.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'nats';
+ * import { type NatsDeadLetter, natsSink } from '@tickflow/sinks/nats';
+ * const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+ * const onInvalid = (dead: NatsDeadLetter) => console.warn(`dead letter (${dead.kind}): ${dead.reason}`);
+ * const publish = natsSink({ client: nc, subject: 'data.market.{symbol}', onInvalid });
+ * ```
+ */
 export interface NatsDeadLetter extends InvalidRecord {
   /** `'subject'` (the template could not be filled), `'encode'` (the encoder threw) or `'too_large'` (over the server's max_payload). */
   kind: 'subject' | 'encode' | 'too_large';
 }
 
-/** Options of {@link natsSink}. */
+/**
+ * Options of {@link natsSink}.
+ *
+ * @example
+ * ```ts
+ * import type { Quote } from '@tickflow/core';
+ * import { connect } from 'nats';
+ * import { type NatsSinkOptions, natsSink } from '@tickflow/sinks/nats';
+ * const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+ * const options: NatsSinkOptions<Quote> = {
+ *   client: nc,
+ *   subject: 'data.market.{symbol}',
+ *   msgId: (q) => `${q.symbol}|${q.ts}`,
+ *   maxInFlight: 1, // stream order = input order, even across retries
+ *   expectStream: 'MARKET',
+ *   timeoutMs: 2000,
+ * };
+ * const publish = natsSink(options);
+ * ```
+ */
 export interface NatsSinkOptions<T> {
   /**
    * The caller's `NatsConnection` (the sink calls `jetstream()` on it) or a `JetStreamClient`.

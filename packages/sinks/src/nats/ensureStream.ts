@@ -10,7 +10,25 @@ import {
   type StreamInfo,
 } from 'nats';
 
-/** Options of {@link ensureStream}: the stream and its retention settings. */
+/**
+ * Options of {@link ensureStream}: the stream and its retention settings.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'nats';
+ * import { type EnsureStreamOptions, ensureStream } from '@tickflow/sinks/nats';
+ * const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+ * const options: EnsureStreamOptions = {
+ *   name: 'MARKET',
+ *   subjects: ['data.market.>'],
+ *   maxAgeMs: 7 * 24 * 3600_000, // a week
+ *   maxMsgsPerSubject: 10_000,
+ *   storage: 'file',
+ *   replicas: 1,
+ * };
+ * await ensureStream(nc, options);
+ * ```
+ */
 export interface EnsureStreamOptions {
   /** Stream name (letters, digits, `-`, `_`). */
   name: string;

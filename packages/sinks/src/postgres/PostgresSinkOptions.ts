@@ -4,7 +4,17 @@ import type { PartitionGranularity } from './partitionRanges.js';
 import type { PostgresQueryable } from './PostgresQueryable.js';
 import type { PostgresKind } from './postgresTables.js';
 
-/** Where an acknowledged record went; the `meta` of {@link postgresSink}'s acks. */
+/**
+ * Where an acknowledged record went; the `meta` of {@link postgresSink}'s acks.
+ *
+ * @example
+ * ```ts
+ * import type { Ack, Trade } from '@tickflow/core';
+ * import type { PostgresAckMeta } from '@tickflow/sinks/postgres';
+ * const logAck = (ack: Ack<Trade, PostgresAckMeta>) =>
+ *   ack.meta?.deadLetter ? console.warn(`${ack.record.id} not stored: ${ack.meta.deadLetter}`) : console.log('stored in', ack.meta?.table);
+ * ```
+ */
 export interface PostgresAckMeta {
   /** Schema-qualified table name. */
   table: string;
@@ -12,13 +22,42 @@ export interface PostgresAckMeta {
   deadLetter?: string;
 }
 
-/** A record {@link postgresSink} could not store, as given to `onInvalid`. */
+/**
+ * A record {@link postgresSink} could not store, as given to `onInvalid`.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { type PostgresDeadLetter, postgresSink } from '@tickflow/sinks/postgres';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const onInvalid = (dead: PostgresDeadLetter) => console.warn(`dead letter (${dead.kind}): ${dead.reason}`);
+ * const store = postgresSink({ pool, kind: 'trades', onInvalid });
+ * ```
+ */
 export interface PostgresDeadLetter extends InvalidRecord {
   /** `'invalid'` (a required column is missing or not a finite number) or `'rejected'` (PostgreSQL refused the row). */
   kind: 'invalid' | 'rejected';
 }
 
-/** Options of {@link postgresSink}. */
+/**
+ * Options of {@link postgresSink}.
+ *
+ * @example
+ * ```ts
+ * import type { Bar } from '@tickflow/core';
+ * import pg from 'pg';
+ * import { type PostgresSinkOptions, postgresSink } from '@tickflow/sinks/postgres';
+ * const options: PostgresSinkOptions<Bar> = {
+ *   pool: new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 }),
+ *   kind: 'bars',
+ *   table: 'bars_1m',
+ *   schema: 'market',
+ *   batchSize: 500,
+ *   maxInFlight: 2,
+ * };
+ * const storeBars = postgresSink(options);
+ * ```
+ */
 export interface PostgresSinkOptions<T> {
   /** The caller's `pg` Pool (or a connected Client); the sink never ends it. */
   pool: PostgresQueryable;

@@ -3,7 +3,19 @@ import { type PartitionGranularity, partitionOf } from './partitionRanges.js';
 import type { PostgresQueryable } from './PostgresQueryable.js';
 import { qualified } from './postgresTables.js';
 
-/** Options of {@link createPartitions}. */
+/**
+ * Options of {@link createPartitions}.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { type CreatePartitionsOptions, createPartitions } from '@tickflow/sinks/postgres';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * // Before backfilling January 2024.
+ * const options: CreatePartitionsOptions = { table: 'trades', from: Date.UTC(2024, 0, 1), to: Date.UTC(2024, 0, 31), partition: 'day' };
+ * const names = await createPartitions(pool, options); // ['trades_p20240101', …, 'trades_p20240131']
+ * ```
+ */
 export interface CreatePartitionsOptions {
   /** The partitioned parent table. */
   table: string;

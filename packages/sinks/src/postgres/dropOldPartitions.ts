@@ -4,7 +4,18 @@ import { parsePartitionName } from './partitionRanges.js';
 import type { PostgresQueryable } from './PostgresQueryable.js';
 import { type PostgresKind, qualified } from './postgresTables.js';
 
-/** Options of {@link dropOldPartitions}. */
+/**
+ * Options of {@link dropOldPartitions}.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { type DropOldPartitionsOptions, dropOldPartitions } from '@tickflow/sinks/postgres';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const options: DropOldPartitionsOptions = { olderThanDays: 90, tables: ['trades', 'quotes'], dryRun: true };
+ * console.log('would drop', await dropOldPartitions(pool, options));
+ * ```
+ */
 export interface DropOldPartitionsOptions {
   /** Drop partitions whose whole range ends at least this many days before `now`. */
   olderThanDays: number;

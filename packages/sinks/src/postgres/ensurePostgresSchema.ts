@@ -5,7 +5,25 @@ import type { PartitionGranularity } from './partitionRanges.js';
 import type { PostgresQueryable } from './PostgresQueryable.js';
 import { createTableSql, ident, type PostgresKind, postgresTables, qualified } from './postgresTables.js';
 
-/** Options of {@link ensurePostgresSchema}. */
+/**
+ * Options of {@link ensurePostgresSchema}.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { type EnsurePostgresSchemaOptions, ensurePostgresSchema } from '@tickflow/sinks/postgres';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const options: EnsurePostgresSchemaOptions = {
+ *   schema: 'market',
+ *   kinds: ['trades', 'bars'],
+ *   tableNames: { bars: 'bars_1m' },
+ *   partition: 'month',
+ *   backfillFrom: Date.UTC(2023, 0, 1),
+ *   timescale: false,
+ * };
+ * await ensurePostgresSchema(pool, options);
+ * ```
+ */
 export interface EnsurePostgresSchemaOptions {
   /** Schema to create the tables in; created when missing (default `'public'`). */
   schema?: string;
@@ -28,7 +46,18 @@ export interface EnsurePostgresSchemaOptions {
   now?: number;
 }
 
-/** What {@link ensurePostgresSchema} did. */
+/**
+ * What {@link ensurePostgresSchema} did.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { type PostgresSchemaInfo, ensurePostgresSchema } from '@tickflow/sinks/postgres';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const info: PostgresSchemaInfo = await ensurePostgresSchema(pool);
+ * console.log(info.schema, info.tables.trades, info.timescale ? 'hypertables' : `${info.partitions.length} partitions`);
+ * ```
+ */
 export interface PostgresSchemaInfo {
   /** Schema used. */
   schema: string;

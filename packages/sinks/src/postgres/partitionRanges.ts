@@ -1,4 +1,15 @@
-/** Partition granularity of time-partitioned tables. */
+/**
+ * Partition granularity of time-partitioned tables.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { type PartitionGranularity, ensurePostgresSchema } from '@tickflow/sinks/postgres';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const partition: PartitionGranularity = process.env.PG_PARTITION === 'month' ? 'month' : 'day';
+ * await ensurePostgresSchema(pool, { partition });
+ * ```
+ */
 export type PartitionGranularity = 'day' | 'month';
 
 /** One partition: name suffix and its UTC range [from, to). */

@@ -1,4 +1,16 @@
-/** The record kinds {@link postgresSink} and {@link ensurePostgresSchema} know. */
+/**
+ * The record kinds {@link postgresSink} and {@link ensurePostgresSchema} know.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { type PostgresKind, ensurePostgresSchema, postgresSink } from '@tickflow/sinks/postgres';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const kinds: PostgresKind[] = ['trades', 'quotes'];
+ * await ensurePostgresSchema(pool, { kinds });
+ * const storeQuotes = postgresSink({ pool, kind: 'quotes' });
+ * ```
+ */
 export type PostgresKind = 'trades' | 'bars' | 'quotes';
 
 /** A column of a tickflow table: SQL type, how its value is taken from a record. */

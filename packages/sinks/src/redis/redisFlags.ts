@@ -4,7 +4,24 @@ import { keyOf } from './keyOf.js';
 import { RedisPlanError, redisCommandSink } from './redisCommandSink.js';
 import type { RedisAckMeta, RedisSinkCommonOptions } from './RedisSinkOptions.js';
 
-/** Options of {@link redisFlags}. */
+/**
+ * Options of {@link redisFlags}.
+ *
+ * @example
+ * ```ts
+ * import type { Quote } from '@tickflow/core';
+ * import { Redis } from 'ioredis';
+ * import { type RedisFlagsOptions, redisFlags } from '@tickflow/sinks/redis';
+ * // Flag a symbol for an hour after any move of 5 % or more.
+ * const options: RedisFlagsOptions<Quote> = {
+ *   client: new Redis('redis://127.0.0.1:6379'),
+ *   key: 'big_move:{symbol}',
+ *   flag: (q) => (Math.abs(q.changePercent) >= 5 ? q.changePercent.toFixed(1) : undefined),
+ *   ttlMs: 3_600_000,
+ * };
+ * const flagBigMoves = redisFlags(options);
+ * ```
+ */
 export interface RedisFlagsOptions<T> extends RedisSinkCommonOptions<T> {
   /** Flag key: a template or a function (default `'earnings_flag:{symbol}'`). */
   key?: string | ((record: T) => string);

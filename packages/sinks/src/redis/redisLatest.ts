@@ -6,7 +6,23 @@ import { redisCommandSink } from './redisCommandSink.js';
 import type { RedisAckMeta, RedisFieldValue, RedisSinkCommonOptions } from './RedisSinkOptions.js';
 import { toRedisFields } from './toRedisFields.js';
 
-/** Options of {@link redisLatest}. */
+/**
+ * Options of {@link redisLatest}.
+ *
+ * @example
+ * ```ts
+ * import type { Quote } from '@tickflow/core';
+ * import { Redis } from 'ioredis';
+ * import { type RedisLatestOptions, redisLatest } from '@tickflow/sinks/redis';
+ * const options: RedisLatestOptions<Quote> = {
+ *   client: new Redis('redis://127.0.0.1:6379'),
+ *   key: 'quote:{symbol}',
+ *   fields: (q) => ({ price: q.price, changePercent: q.changePercent, ts: q.ts }),
+ *   ttlSeconds: 300,
+ * };
+ * const cacheQuotes = redisLatest(options);
+ * ```
+ */
 export interface RedisLatestOptions<T> extends RedisSinkCommonOptions<T> {
   /** Hash key: a template filled from the record, or a function (default `'market:{symbol}'`). */
   key?: string | ((record: T) => string);

@@ -6,7 +6,23 @@ import { redisCommandSink } from './redisCommandSink.js';
 import type { RedisAckMeta, RedisFieldValue, RedisSinkCommonOptions } from './RedisSinkOptions.js';
 import { toRedisFields } from './toRedisFields.js';
 
-/** Options of {@link redisStream}. */
+/**
+ * Options of {@link redisStream}.
+ *
+ * @example
+ * ```ts
+ * import type { Trade } from '@tickflow/core';
+ * import { Redis } from 'ioredis';
+ * import { type RedisStreamOptions, redisStream } from '@tickflow/sinks/redis';
+ * const options: RedisStreamOptions<Trade> = {
+ *   client: new Redis('redis://127.0.0.1:6379'),
+ *   key: 'trades:{symbol}', // one stream per symbol
+ *   maxLen: 50_000,
+ *   approximate: true,
+ * };
+ * const appendTrades = redisStream(options);
+ * ```
+ */
 export interface RedisStreamOptions<T> extends RedisSinkCommonOptions<T> {
   /** Stream key: a fixed key, a template (`'market:stream:{symbol}'`) or a function (default `'market:stream'`). */
   key?: string | ((record: T) => string);
