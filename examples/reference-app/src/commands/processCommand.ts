@@ -51,16 +51,17 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   // is not idle (it holds the watermark), however long the consumer takes to reach it.
   const backlogEnd = new Map<string, number>();
   const committedAtStart = await admin.fetchOffsets({ groupId: config.kafka.groupId, topics }).catch(() => []);
+  const endOffsets = new Map<string, { low: number; high: number; committed: number }>();
   for (const topic of topics) {
     const committedOf = new Map(committedAtStart.find((c) => c.topic === topic)?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
     for (const p of await admin.fetchTopicOffsets(topic)) {
       const high = Number(p.high);
       const committedOffset = committedOf.get(p.partition) ?? -1;
+      endOffsets.set(`${topic}|${p.partition}`, { low: Number(p.low), high, committed: committedOffset });
       const start = committedOffset >= 0 ? committedOffset : flags.fromBeginning ? Number(p.low) : high;
       if (start < high) backlogEnd.set(`${topic}|${p.partition}`, high - 1);
     }
   }
-  await admin.disconnect();
 
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   let sinks: ProcessorSinks;
@@ -122,6 +123,22 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   }
   const stored = checkpoints ? await checkpoints.load() : new Map<string, Checkpoint>();
   for (const c of stored.values()) telemetry.log('info', 'checkpoint_loaded', { ...c });
+  // Kafka has no committed offset for a partition the checkpoints know (a broker killed before it
+  // persisted the group's commits loses them): start at the checkpoint, which is written before
+  // every Kafka commit — never at "latest", which would skip everything not yet processed.
+  for (const c of stored.values()) {
+    const key = `${c.topic}|${c.partition}`;
+    const e = endOffsets.get(key);
+    if (!e || e.committed >= 0 || !(c.offset >= e.low)) continue;
+    try {
+      await admin.setOffsets({ groupId: config.kafka.groupId, topic: c.topic, partitions: [{ partition: c.partition, offset: String(c.offset) }] });
+      telemetry.log('warn', 'offsets_restored_from_checkpoint', { topic: c.topic, partition: c.partition, offset: c.offset });
+      if (c.offset < e.high) backlogEnd.set(key, e.high - 1);
+    } catch (error) {
+      telemetry.log('warn', 'offsets_restore_failed', { topic: c.topic, partition: c.partition, error });
+    }
+  }
+  await admin.disconnect();
 
   const source = kafkaSource<Trade>({
     kafka,
