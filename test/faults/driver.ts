@@ -440,6 +440,7 @@ export class Scenario {
     const dlq = await this.dlqInputs(invalidSent.length);
     const dlqCmp = compareMultisets(multiset(invalidSent.map(asO)), new Map(Object.entries(Object.fromEntries(dlq.map((k) => [k, dlq.filter((x) => x === k).length])))));
     const all = [...this.retired, ...this.processors.values()];
+    const logs = this.saveOutputs();
     return {
       fault: this.name,
       published: this.published,
@@ -455,11 +456,11 @@ export class Scenario {
       peakRssMiB: Math.round(Math.max(0, ...all.map((c) => c.peakRssMiB))),
       unexpectedExits: this.unexpectedExits,
       barsChecked,
-      notes: [...this.notes, ...(wrong.length ? [`final processor output in ${this.saveOutputs()}`] : []), ...(upstream.duplicated ? [`${upstream.duplicated} prints in Kafka beyond the sent log`] : [])],
+      notes: [...this.notes, ...(wrong.length ? [`processor output in ${logs}`] : []), ...(upstream.duplicated ? [`${upstream.duplicated} prints in Kafka beyond the sent log`] : [])],
     };
   }
 
-  /** Writes every processor's output to test-results/faults-<index>.log (for a failing case); returns the path. */
+  /** Writes every processor's output to test-results/faults-<index>.log; returns the path. */
   saveOutputs(): string {
     const path = join(ROOT, 'test-results', `faults-${this.index}.log`);
     mkdirSync(dirname(path), { recursive: true });
