@@ -186,7 +186,7 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     // Phase 1 processor, scraped by Prometheus through a file_sd target.
     const procPort = await freePort();
     if (prometheus && services.prometheus) {
-      const dir = join(root, '.services', 'prometheus', 'targets');
+      const dir = join(process.env.TICKFLOW_SERVICES_DIR ?? join(root, '.services'), 'prometheus', 'targets');
       mkdirSync(dir, { recursive: true });
       targetFile = join(dir, `${run}.json`);
       writeFileSync(targetFile, JSON.stringify([{ targets: [`127.0.0.1:${procPort}`], labels: { job: 'tickflow-e2e', run } }]));
