@@ -18,11 +18,12 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, sleep } from './driver.js';
 
-const lib = join(ROOT, '.services', 'kafka', 'lib');
+const servicesDir = process.env.TICKFLOW_SERVICES_DIR ?? join(ROOT, '.services');
+const lib = join(servicesDir, 'kafka', 'lib');
 const PORT = Number(process.env.TICKFLOW_SASL_KAFKA_PORT ?? 9192);
 const PASSWORD = `sasl-pw-${Date.now().toString(36)}`;
 const run = `sasl${Date.now().toString(36)}`;
-const dir = join(ROOT, '.services', `kafka-${run}`);
+const dir = join(servicesDir, `kafka-${run}`);
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect(port, '127.0.0.1', () => {
