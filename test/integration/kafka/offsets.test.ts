@@ -52,6 +52,53 @@ describe('kafkaSource offset commits (real broker)', () => {
     expect(again.filter((r) => ackedIds.has(id(r)))).toEqual([]);
   }, 180_000);
 
+  it("commitMode 'manual': acknowledged records free room past maxBuffered, but a restart resumes at the allowed offsets", async () => {
+    const N = 6000;
+    const topic = uniq('it_manual');
+    const groupId = uniq('it_manual_group');
+    await createTopics(kafka, [{ topic, numPartitions: 2 }]);
+    await produceTrades(kafka, topic, makeTrades(N, 8, 'man'));
+
+    // maxBuffered 200 with 6,000 records: only possible because acks free room without committing.
+    const first = kafkaSource<Trade>({ kafka, groupId, topics: topic, fromBeginning: true, registry: newRegistry(), commitMode: 'manual', maxBuffered: 200 });
+    const got: KafkaRecord<Trade>[] = [];
+    await new Promise<void>((resolve, reject) => {
+      first.subscribe({
+        next: (r) => {
+          got.push(r);
+          first.ack(r);
+          if (got.length === N) resolve();
+        },
+        error: reject,
+      });
+    });
+    // allow each partition up to its 1,000th record (offset 1000: 0..999 done)
+    await first.commitOffsets([0, 1].map((partition) => ({ topic, partition, offset: 1000 })));
+    await first.close({ drainTimeoutMs: 0 });
+    const perPartition = [0, 1].map((p) => got.filter((r) => r.partition === p).length);
+
+    const second = kafkaSource<Trade>({ kafka, groupId, topics: topic, registry: newRegistry(), commitMode: 'manual' });
+    const again: KafkaRecord<Trade>[] = [];
+    const expected = perPartition.reduce((s, n) => s + Math.max(0, n - 1000), 0);
+    await new Promise<void>((resolve, reject) => {
+      second.subscribe({
+        next: (r) => {
+          again.push(r);
+          second.ack(r);
+          if (again.length === expected) setTimeout(resolve, 2000); // and nothing else
+        },
+        error: reject,
+      });
+    });
+    await second.close();
+    expect(again).toHaveLength(expected);
+    for (const p of [0, 1]) {
+      const offsets = again.filter((r) => r.partition === p).map((r) => Number(r.offset));
+      expect(offsets[0]).toBe(1000);
+      expect(offsets).toEqual(got.filter((r) => r.partition === p && Number(r.offset) >= 1000).map((r) => Number(r.offset)));
+    }
+  }, 180_000);
+
   it('holds back at maxBuffered unacknowledged records and, once acknowledged, delivers every record once, in partition order', async () => {
     const N = 5000;
     const topic = uniq('it_pause');

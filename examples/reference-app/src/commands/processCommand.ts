@@ -140,14 +140,18 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   }
   await admin.disconnect();
 
+  // Manual commits: a record is acknowledged to the source (its buffer slot freed) as soon as its
+  // writes are durable and it is folded into the windows; the commit itself stops at the first record
+  // of the oldest unreleased hour (CommitTracker, ADR 0070/0094). Memory no longer grows with the
+  // open hour: maxBuffered only bounds writes in flight (e.g. while Cassandra is down).
   const source = kafkaSource<Trade>({
     kafka,
     groupId: config.kafka.groupId,
     topics,
     registry,
     fromBeginning: flags.fromBeginning,
-    maxBuffered: 1_000_000,
-    commitIntervalMs: 1_000,
+    commitMode: 'manual',
+    maxBuffered: config.pipeline.maxInFlightRecords,
     instrumentation: telemetry.inst,
     onInvalid: (inv) => {
       m.invalid.inc(1, { stage: 'process', symbol: 'other', field: 'value' });
@@ -155,8 +159,6 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
     },
   });
 
-  // Records delivered and not yet acknowledged to the source, per partition, in offset order.
-  const unacked = new Map<string, ProcessorRecord[]>();
   const lastOffset = new Map<string, number>();
   const tracker = new CommitTracker({
     fineWindowMs: 300_000,
@@ -164,6 +166,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
     allowedLatenessMs: config.pipeline.allowedLatenessMs,
     // a restart's low watermark must not store a smaller closedThrough beside a newer offset
     initialClosedThrough: (topic, partition) => stored.get(`${topic}|${partition}`)?.closedThrough ?? Number.NEGATIVE_INFINITY,
+    onDurable: (pos) => source.ack({ topic: pos.topic, partition: pos.partition, offset: String(pos.offset) }),
   });
   for (const c of stored.values()) tracker.restore(c.topic, c.partition, c.closedThrough);
   let stopping = false;
@@ -172,14 +175,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   const input$: Observable<ProcessorRecord> = (flags.idleExitMs !== undefined ? source.pipe(takeUntil(end$)) : concat(source, NEVER)).pipe(
     tap((r) => {
       lastInput = Date.now();
-      if (stopping) return;
-      const key = `${r.topic}|${r.partition}`;
-      let q = unacked.get(key);
-      if (q === undefined) unacked.set(key, (q = []));
-      // delivered again from an earlier offset (rebalance): the source forgot its acks, so do we
-      if ((lastOffset.get(key) ?? -1) >= Number(r.offset)) q.length = 0;
-      lastOffset.set(key, Number(r.offset));
-      q.push(r);
+      if (!stopping) lastOffset.set(`${r.topic}|${r.partition}`, Number(r.offset));
     }),
     // after a shutdown request nothing new enters: what is not tracked is read again after restart
     (src) => new Observable<ProcessorRecord>((sub) => src.subscribe({ next: (r) => !stopping && sub.next(r), error: (e) => sub.error(e), complete: () => sub.complete() })),
@@ -202,15 +198,11 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
       await checkpoints?.save(moved);
       for (const p of moved) {
         const key = `${p.topic}|${p.partition}`;
-        const q = unacked.get(key) ?? [];
-        let i = 0;
-        while (i < q.length && Number((q[i] as ProcessorRecord).offset) < p.offset) source.ack(q[i++] as ProcessorRecord);
-        q.splice(0, i);
         committed.set(key, p.offset);
         committedCt.set(key, p.closedThrough);
         m.committedOffset.set(p.offset, { topic: p.topic, partition: String(p.partition) });
       }
-      if (final || moved.length > 0) await source.commit();
+      await source.commitOffsets(final ? points : moved);
     }).catch((error: unknown) => telemetry.log('warn', 'commit_failed', { error })));
 
   let resolveDone!: () => void;

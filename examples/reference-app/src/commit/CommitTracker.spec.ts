@@ -35,6 +35,36 @@ describe('CommitTracker', () => {
     expect(point(t).offset).toBe(4);
   });
 
+  it('reports a record durable once all its writes are acknowledged, while the open hour still holds the commit', () => {
+    const durable: number[] = [];
+    const t = new CommitTracker({ onDurable: (p) => durable.push(p.offset) });
+    const a = t.track(pos(0), 1);
+    const b = t.track(pos(1), 1);
+    t.addWrites(a, 1); // Silver too
+    t.feed(a, 'AAA', T0 + 1000);
+    t.feed(b, 'AAA', T0 + 2000);
+    t.written(a);
+    expect(durable).toEqual([]); // one write left
+    t.written(b);
+    t.written(a);
+    expect(durable).toEqual([1, 0]);
+    expect(t.stats().pendingRecords).toBe(0);
+    expect(point(t).offset).toBe(0); // their hour is open: the commit stays at its first record
+  });
+
+  it('commits at the smallest pending offset even when a write was added after the others were acknowledged', () => {
+    const t = new CommitTracker();
+    const a = t.track(pos(5), 1);
+    const b = t.track(pos(6), 1);
+    t.written(a); // a synchronous sink acknowledged Bronze before dedupe added the Silver write
+    t.addWrites(a, 1); // re-enters the pending map after offset 6
+    expect(point(t).offset).toBe(5);
+    t.written(b);
+    expect(point(t).offset).toBe(5);
+    t.written(a);
+    expect(point(t).offset).toBe(7);
+  });
+
   it('waits for every write of a record (Bronze and Silver)', () => {
     const t = new CommitTracker();
     const r = t.track(pos(10), 1);

@@ -42,12 +42,19 @@ export interface CommitTrackerOptions {
    * watermark is still low cannot store a smaller one beside a newer offset. Default: none.
    */
   initialClosedThrough?: (topic: string, partition: number) => number;
+  /**
+   * Called once every write of a record is acknowledged (and again if a later write was added and
+   * acknowledged). The record is then folded into the windows and durable in Bronze/Silver: the
+   * processor acknowledges it to the source, which frees its buffer slot — only the commit is held
+   * back by open windows ({@link CommitTracker.commitPoints}), not memory.
+   */
+  onDurable?: (pos: RecordPosition) => void;
 }
 
 interface PartitionState {
   readonly topic: string;
   readonly partition: number;
-  /** offset → writes still to be acknowledged; offsets arrive in increasing order, so Map order is offset order. */
+  /** offset → writes still to be acknowledged. */
   readonly pending: Map<number, number>;
   /** Highest offset seen. */
   highest: number;
@@ -99,6 +106,7 @@ export class CommitTracker {
   readonly #coarse: number;
   readonly #lateness: number;
   readonly #initial: (topic: string, partition: number) => number;
+  readonly #onDurable: ((pos: RecordPosition) => void) | undefined;
   readonly #partitions = new Map<string, PartitionState>();
   readonly #windows = new Map<string, CoarseWindow>();
   #wm = Number.NEGATIVE_INFINITY;
@@ -109,6 +117,7 @@ export class CommitTracker {
     this.#coarse = options.coarseWindowMs ?? 3_600_000;
     this.#lateness = options.allowedLatenessMs ?? 0;
     this.#initial = options.initialClosedThrough ?? (() => Number.NEGATIVE_INFINITY);
+    this.#onDurable = options.onDurable;
     if (!(this.#fine > 0) || !(this.#coarse > 0) || this.#coarse % this.#fine !== 0) {
       throw new RangeError(`coarseWindowMs (${this.#coarse}) must be a positive multiple of fineWindowMs (${this.#fine})`);
     }
@@ -156,8 +165,12 @@ export class CommitTracker {
     const p = this.#partitions.get(r.key);
     const left = p?.pending.get(r.offset);
     if (p === undefined || left === undefined) return;
-    if (left <= 1) p.pending.delete(r.offset);
-    else p.pending.set(r.offset, left - 1);
+    if (left > 1) {
+      p.pending.set(r.offset, left - 1);
+      return;
+    }
+    p.pending.delete(r.offset);
+    this.#onDurable?.({ topic: p.topic, partition: p.partition, offset: r.offset });
   }
 
   /**
@@ -251,11 +264,10 @@ export class CommitTracker {
     const out: CommitPoint[] = [];
     for (const [key, p] of this.#partitions) {
       if (p.highest === Number.NEGATIVE_INFINITY && p.pending.size === 0) continue; // restored, nothing read yet
+      // the smallest pending offset (a write added after the others were acknowledged re-enters the
+      // Map at its end, so Map order is not offset order)
       let offset = p.highest + 1;
-      for (const o of p.pending.keys()) {
-        offset = o;
-        break;
-      }
+      for (const o of p.pending.keys()) if (o < offset) offset = o;
       const held = first.get(key);
       if (held !== undefined && held < offset) offset = held;
       out.push({ topic: p.topic, partition: p.partition, offset, closedThrough: p.closedThrough });

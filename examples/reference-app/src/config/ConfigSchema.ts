@@ -83,6 +83,7 @@ export const ConfigSchema = z
         idleTimeoutMs: ms.default(60_000),
         allowedLatenessMs: ms.default(0),
         maxFutureMs: ms.default(5_000),
+        maxInFlightRecords: z.number().int().min(1).default(50_000),
       })
       .strict()
       .prefault({}),

@@ -51,6 +51,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'TICKFLOW_IDLE_TIMEOUT_MS', path: 'pipeline.idleTimeoutMs', kind: 'int', default: '60000', description: 'advance the watermark on the wall clock after this long without data' },
   { env: 'TICKFLOW_ALLOWED_LATENESS_MS', path: 'pipeline.allowedLatenessMs', kind: 'int', default: '0', description: 'keep windows open this long after the watermark passes them' },
   { env: 'TICKFLOW_MAX_FUTURE_MS', path: 'pipeline.maxFutureMs', kind: 'int', default: '5000', description: 'reject trades stamped further than this in the future' },
+  { env: 'TICKFLOW_MAX_IN_FLIGHT_RECORDS', path: 'pipeline.maxInFlightRecords', kind: 'int', default: '50000', description: 'records read from Kafka whose writes are not yet durable; the processor stops reading at this many (bounds memory while Cassandra is slow or down)' },
   { env: 'TICKFLOW_DEMO_SOURCE', path: 'demo.source', kind: 'string', default: 'auto', description: 'demo input: auto (Finnhub with a key, else replay, else synthetic), replay, synthetic, finnhub' },
   { env: 'TICKFLOW_FIXTURES', path: 'demo.fixtures', kind: 'string', default: '../shared/fixtures', description: 'folder with the recorded trades the demo replays' },
   { env: 'TICKFLOW_DEMO_SPEED', path: 'demo.speed', kind: 'number', default: '120', description: 'replay pace (× real time)' },

@@ -66,6 +66,14 @@ export interface KafkaSourceOptions<T> {
   maxBuffered?: number;
   /** How often acknowledged offsets are committed, ms (default 1000); also on close and before rebalances. */
   commitIntervalMs?: number;
+  /**
+   * `'acked'` (default): commit = the highest contiguous acknowledged offset + 1, on a timer.
+   * `'manual'`: acknowledgements only free buffer room (`maxBuffered`); a partition is committed
+   * only as far as {@link KafkaSourceControls.commitOffsets} allows, and never past an
+   * unacknowledged record. For state that outlives records (open windows): acknowledge a record
+   * once it is folded in, commit up to the first record of the oldest open window.
+   */
+  commitMode?: 'acked' | 'manual';
   /** Acknowledgements from downstream (records, `Ack`s of records, or anything with topic/partition/offset). */
   acks$?: Observable<KafkaRecordRef | Ack<KafkaRecordRef>>;
   /** Called for each message that cannot be decoded (it is counted and committed past, never re-read). */
@@ -76,6 +84,23 @@ export interface KafkaSourceOptions<T> {
   instrumentation?: Instrumentation;
   /** Scheduler for the commit timer (default `asyncScheduler`). */
   scheduler?: SchedulerLike;
+}
+
+/**
+ * A commit the caller allows with {@link KafkaSourceControls.commitOffsets}: the next offset to read
+ * for one topic-partition (Kafka's committed-offset meaning).
+ *
+ * @example
+ * ```ts
+ * import type { KafkaCommitPoint } from '@tickflow/sources/kafka';
+ * const point: KafkaCommitPoint = { topic: 'trades_raw', partition: 0, offset: 42 }; // 0..41 are done
+ * ```
+ */
+export interface KafkaCommitPoint {
+  topic: string;
+  partition: number;
+  /** The next offset to read after a restart (number or the decimal string kafkajs uses). */
+  offset: number | string;
 }
 
 /**
@@ -127,6 +152,23 @@ export interface KafkaSourceControls {
    * @returns a promise settled once the commit is done
    */
   commit(record?: KafkaRecordRef | Ack<KafkaRecordRef>): Promise<void>;
+  /**
+   * Manual commits (`commitMode: 'manual'`): allows each partition to be committed up to `points`'
+   * offset and commits now. A partition is never committed past an unacknowledged record nor past
+   * what was allowed; a partition this consumer has not read in its current generation is ignored.
+   *
+   * @param points - the next offset to read, per topic-partition
+   * @returns a promise settled once the commit is done
+   * @throws ConfigurationError when the source was created with `commitMode: 'acked'`
+   * @example
+   * ```ts
+   * import type { KafkaSourceControls } from '@tickflow/sources/kafka';
+   * async function checkpoint(source: KafkaSourceControls, firstOpen: number): Promise<void> {
+   *   await source.commitOffsets([{ topic: 'trades_raw', partition: 0, offset: firstOpen }]);
+   * }
+   * ```
+   */
+  commitOffsets(points: readonly KafkaCommitPoint[]): Promise<void>;
   /**
    * Stops emitting and completes the stream, waits up to `drainTimeoutMs` (default 5000) for
    * downstream to acknowledge what it has, commits what is safe, then stops the consumer

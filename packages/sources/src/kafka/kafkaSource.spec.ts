@@ -85,6 +85,35 @@ describe('kafkaSource', () => {
     expect(f.consumer.disconnect).not.toHaveBeenCalled();
   });
 
+  it("commitMode 'manual': acks free buffer room but commit nothing; commitOffsets commits up to the allowed point", async () => {
+    const f = fakeConsumer();
+    const source = kafkaSource<number>({ consumer: f.consumer as never, topics: 't', commitMode: 'manual', commitIntervalMs: 1, maxBuffered: 2 });
+    const got: KafkaRecord<number>[] = [];
+    source.subscribe((r) => {
+      got.push(r);
+      source.ack(r); // folded in: room for more, but not committable yet
+    });
+    // maxBuffered 2 would block this batch if acks did not free room
+    await f.deliver('t', 0, [0, 1, 2, 3, 4, 5].map((o) => f.msg(o, o)));
+    expect(got.map((r) => r.value)).toEqual([0, 1, 2, 3, 4, 5]);
+    await new Promise((r) => setTimeout(r, 20));
+    await source.commit();
+    expect(commitsOf(f.consumer)).toEqual([]); // no timer commit, no commit without an allowance
+    await source.commitOffsets([{ topic: 't', partition: 0, offset: 2 }]);
+    expect(commitsOf(f.consumer)).toEqual([[{ topic: 't', partition: 0, offset: '2' }]]);
+    await source.commitOffsets([{ topic: 't', partition: 0, offset: '99' }, { topic: 'other', partition: 1, offset: 5 }]);
+    expect(commitsOf(f.consumer).at(-1)).toEqual([{ topic: 't', partition: 0, offset: '6' }]); // capped at what was read and acked
+    await source.close();
+    expect(commitsOf(f.consumer)).toHaveLength(2);
+  });
+
+  it("commitOffsets is refused in the default commitMode 'acked'", async () => {
+    const f = fakeConsumer();
+    const source = kafkaSource({ consumer: f.consumer as never, topics: 't' });
+    await expect(source.commitOffsets([{ topic: 't', partition: 0, offset: 1 }])).rejects.toThrow(/commitMode: 'manual'/);
+    expect(() => kafkaSource({ consumer: f.consumer as never, topics: 't', commitMode: 'auto' as never })).toThrow(/commitMode/);
+  });
+
   it('commits on its own after commitIntervalMs', async () => {
     const f = fakeConsumer();
     const source = kafkaSource({ consumer: f.consumer as never, topics: 't', commitIntervalMs: 5 });

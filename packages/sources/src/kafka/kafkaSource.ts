@@ -4,13 +4,14 @@ import { asyncScheduler, Observable, type Subscriber, type Subscription } from '
 import { avroDecoder } from './avroDecoder.js';
 import { jsonDecoder } from './jsonDecoder.js';
 import type { KafkaRecord, KafkaRecordRef } from './KafkaRecord.js';
-import type { KafkaInvalidMessage, KafkaSource, KafkaSourceOptions } from './KafkaSourceOptions.js';
+import type { KafkaCommitPoint, KafkaInvalidMessage, KafkaSource, KafkaSourceOptions } from './KafkaSourceOptions.js';
 import type { KafkaValueDecoder } from './KafkaValueDecoder.js';
 import { createOffsetTracker } from './offsetTracker.js';
 import { sourceMetrics } from './sourceMetrics.js';
 
 interface Session {
   ack(ref: KafkaRecordRef): void;
+  allow(points: readonly KafkaCommitPoint[]): void;
   commitNow(): Promise<void>;
   close(drainTimeoutMs: number): Promise<void>;
 }
@@ -24,6 +25,12 @@ const noop = () => {};
  * (`source.ack(record)` or the `acks$` option), and never past an unacknowledged record of the same
  * partition: commit = highest contiguous acknowledged offset + 1. At-least-once: records not
  * acknowledged when the consumer stops or loses a partition are delivered again.
+ *
+ * Manual commits (`commitMode: 'manual'`): acknowledgements then only free buffer room, and a
+ * partition is committed no further than the caller allows with `source.commitOffsets(points)` (and
+ * never past an unacknowledged record either). For pipelines whose state outlives the records, e.g.
+ * open windows: acknowledge each record once it is folded in and its writes are durable, so memory
+ * stays bounded, and commit only up to the first record of the oldest open window.
  *
  * Backpressure: when `maxBuffered` records are delivered but unacknowledged, the source stops
  * taking records (kafkajs fetches nothing more meanwhile; the group heartbeat goes on) until
@@ -67,6 +74,10 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
   }
   const resumeAt = Math.floor(maxBuffered / 2);
   const commitIntervalMs = options.commitIntervalMs ?? 1000;
+  const commitMode = options.commitMode ?? 'acked';
+  if (commitMode !== 'acked' && commitMode !== 'manual') {
+    throw new ConfigurationError(`kafkaSource commitMode must be 'acked' or 'manual', got ${String(commitMode)}`, { setting: 'commitMode' });
+  }
   const decoder: KafkaValueDecoder<T> = options.decoder ?? (options.registry ? avroDecoder<T>({ registry: options.registry }) : jsonDecoder<T>());
   const scheduler = options.scheduler ?? asyncScheduler;
   const m = sourceMetrics(options.instrumentation);
@@ -89,7 +100,7 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
     const owned = !options.consumer;
     const consumer: Consumer =
       options.consumer ?? (options.kafka as NonNullable<typeof options.kafka>).consumer({ ...options.consumerConfig, groupId: options.groupId as string });
-    const tracker = createOffsetTracker();
+    const tracker = createOffsetTracker({ manual: commitMode === 'manual' });
     const removers: (() => void)[] = [];
     let emitting = true;
     let stopping: Promise<void> | null = null;
@@ -138,7 +149,7 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
     };
 
     const ack = (ref: KafkaRecordRef) => {
-      if (tracker.ack(ref.topic, ref.partition, Number(ref.offset))) scheduleCommit();
+      if (tracker.ack(ref.topic, ref.partition, Number(ref.offset)) && commitMode === 'acked') scheduleCommit();
       m.unacked.set(tracker.unacked);
       if (room && tracker.unacked <= resumeAt) room();
       if (drained && tracker.unacked === 0) drained();
@@ -292,7 +303,11 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
       return stopping;
     };
 
-    const session: Session = { ack, commitNow, close };
+    const allow = (points: readonly KafkaCommitPoint[]) => {
+      for (const p of points) tracker.allow(p.topic, p.partition, Number(p.offset));
+    };
+
+    const session: Session = { ack, allow, commitNow, close };
     return session;
   }
 
@@ -302,6 +317,13 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
     },
     async commit(record?: KafkaRecordRef | Ack<KafkaRecordRef>) {
       if (record) active?.ack(refOf(record));
+      await active?.commitNow();
+    },
+    async commitOffsets(points: readonly KafkaCommitPoint[]) {
+      if (commitMode !== 'manual') {
+        throw new ConfigurationError("kafkaSource commitOffsets needs commitMode: 'manual'", { setting: 'commitMode', hint: "create the source with commitMode: 'manual', or use ack()/commit()" });
+      }
+      active?.allow(points);
       await active?.commitNow();
     },
     close(closeOptions: { drainTimeoutMs?: number } = {}) {

@@ -3,6 +3,50 @@ import { describe, expect, it } from 'vitest';
 import { createOffsetTracker } from './offsetTracker.js';
 
 describe('createOffsetTracker', () => {
+  it('manual: acknowledgements free room, commits go only as far as allowed (and never past an unacked record)', () => {
+    const t = createOffsetTracker({ manual: true });
+    for (const o of [0, 1, 2, 3, 4]) t.delivered('a', 0, o);
+    for (const o of [0, 1, 2]) t.ack('a', 0, o);
+    expect(t.unacked).toBe(2);
+    expect(t.takeCommits()).toEqual([]); // nothing allowed yet
+    expect(t.allow('a', 0, 2)).toBe(true);
+    expect(t.takeCommits()).toEqual([{ topic: 'a', partition: 0, offset: '2' }]);
+    t.allow('a', 0, 5); // allowed beyond the acknowledged point: capped at 3
+    expect(t.takeCommits()).toEqual([{ topic: 'a', partition: 0, offset: '3' }]);
+    t.allow('a', 0, 1); // a limit never goes back
+    t.ack('a', 0, 3);
+    t.ack('a', 0, 4);
+    expect(t.takeCommits()).toEqual([{ topic: 'a', partition: 0, offset: '5' }]);
+    expect(t.allow('b', 0, 9)).toBe(false); // nothing delivered from b/0
+    expect(t.takeCommits()).toEqual([]);
+  });
+
+  it('manual: the committed offset is min(allowed, contiguous acked) for any order of acks and allowances', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.record({ ack: fc.nat(19) }), fc.record({ allow: fc.nat(25) })), { maxLength: 60 }), (ops) => {
+        const t = createOffsetTracker({ manual: true });
+        for (let o = 0; o < 20; o++) t.delivered('a', 0, o);
+        const acked = new Set<number>();
+        let allowed = -1;
+        let last = -1;
+        for (const op of ops) {
+          if ('ack' in op) {
+            t.ack('a', 0, op.ack);
+            acked.add(op.ack);
+          } else {
+            t.allow('a', 0, op.allow);
+            allowed = Math.max(allowed, op.allow);
+          }
+          for (const c of t.takeCommits()) last = Number(c.offset);
+          let contiguous = 0;
+          while (acked.has(contiguous)) contiguous++;
+          // the tracker's safe point is -1 until offset 0 is acknowledged
+          expect(last).toBe(Math.min(contiguous === 0 ? -1 : contiguous, allowed));
+        }
+      }),
+    );
+  });
+
   it('commits only up to the highest contiguous acknowledged offset + 1', () => {
     const t = createOffsetTracker();
     for (const o of [5, 6, 7, 8]) t.delivered('a', 0, o);

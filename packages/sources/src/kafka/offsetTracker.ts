@@ -17,6 +17,8 @@ interface PartitionState {
   safe: number;
   /** Last offset committed (or being committed). */
   committed: number;
+  /** Commits never go past this offset (manual commits: what the caller allowed; else +Infinity). */
+  limit: number;
 }
 
 /** Per-partition bookkeeping of delivered and acknowledged offsets; see {@link createOffsetTracker}. */
@@ -39,8 +41,24 @@ export interface OffsetTracker {
   takeCommits(): SafeCommit[];
   /** Puts commit points back after a failed commit so the next `takeCommits` retries them. */
   restore(commits: readonly SafeCommit[]): void;
+  /**
+   * Raises a partition's commit limit (manual commits): commits go up to
+   * min(this limit, the contiguous acknowledged point), never further.
+   *
+   * @returns false when the partition has delivered nothing in this generation (nothing to commit)
+   */
+  allow(topic: string, partition: number, offset: number): boolean;
   /** Forgets every partition (after a rebalance: uncommitted records will be re-delivered). */
   reset(): void;
+}
+
+/** Options of {@link createOffsetTracker}. */
+export interface OffsetTrackerOptions {
+  /**
+   * `true`: acknowledgements only free buffer room; a partition is committed no further than what
+   * {@link OffsetTracker.allow} allowed. Default false: the contiguous acknowledged point.
+   */
+  manual?: boolean;
 }
 
 /**
@@ -59,7 +77,8 @@ export interface OffsetTracker {
  * ```
  * @internal
  */
-export function createOffsetTracker(): OffsetTracker {
+export function createOffsetTracker(options: OffsetTrackerOptions = {}): OffsetTracker {
+  const initialLimit = options.manual ? -1 : Number.POSITIVE_INFINITY;
   let parts = new Map<string, PartitionState>();
   let unacked = 0;
   const id = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -68,7 +87,7 @@ export function createOffsetTracker(): OffsetTracker {
     delivered(topic, partition, offset) {
       const k = id(topic, partition);
       let p = parts.get(k);
-      if (!p) parts.set(k, (p = { topic, partition, pending: new Map(), last: -1, safe: -1, committed: -1 }));
+      if (!p) parts.set(k, (p = { topic, partition, pending: new Map(), last: -1, safe: -1, committed: -1, limit: initialLimit }));
       if (offset <= p.last) return false;
       p.last = offset;
       p.pending.set(offset, false);
@@ -95,9 +114,10 @@ export function createOffsetTracker(): OffsetTracker {
     takeCommits() {
       const out: SafeCommit[] = [];
       for (const p of parts.values()) {
-        if (p.safe > p.committed) {
-          out.push({ topic: p.topic, partition: p.partition, offset: String(p.safe) });
-          p.committed = p.safe;
+        const point = Math.min(p.safe, p.limit);
+        if (point > p.committed) {
+          out.push({ topic: p.topic, partition: p.partition, offset: String(point) });
+          p.committed = point;
         }
       }
       return out;
@@ -107,6 +127,12 @@ export function createOffsetTracker(): OffsetTracker {
         const p = parts.get(id(c.topic, c.partition));
         if (p && p.committed === Number(c.offset)) p.committed = -1;
       }
+    },
+    allow(topic, partition, offset) {
+      const p = parts.get(id(topic, partition));
+      if (!p) return false;
+      if (offset > p.limit) p.limit = offset;
+      return true;
     },
     reset() {
       parts = new Map();
