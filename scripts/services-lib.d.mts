@@ -30,6 +30,8 @@ export const ROOT: string;
 export const SERVICES_DIR: string;
 export const KAFKA_VERSION: string;
 export const CASSANDRA_VERSION: string;
+/** The --add-exports/--add-opens flags Cassandra 5.0 needs on JDK 17 (conf/jvm17-server.options). */
+export const CASSANDRA_JDK17_FLAGS: string[];
 
 export function pidFile(name: ServerName): string;
 export function logFile(name: ServerName): string;

@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { mavenInstall, onPath, run, SERVERS, SERVICES_DIR } from './services-servers.mjs';
 
-export { CASSANDRA_VERSION, KAFKA_VERSION, ROOT, SERVERS, SERVICES_DIR } from './services-servers.mjs';
+export { CASSANDRA_JDK17_FLAGS, CASSANDRA_VERSION, KAFKA_VERSION, ROOT, SERVERS, SERVICES_DIR } from './services-servers.mjs';
 /** Server names in start order. */
 export const NAMES = Object.keys(SERVERS);
 /** Server name → the environment variable that holds (or overrides) its endpoint. */

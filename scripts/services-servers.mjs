@@ -18,7 +18,8 @@ export const CASSANDRA_VERSION = '5.0.5';
 const dirOf = (name) => join(SERVICES_DIR, name);
 
 // --add-exports/--add-opens lines of conf/jvm17-server.options (Apache Cassandra 5.0), verbatim.
-const CASSANDRA_JDK17_FLAGS = `
+// Exported for tests that start a second, separately configured instance (test/faults/cassandraAuth.test.ts).
+export const CASSANDRA_JDK17_FLAGS = `
 --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
 --add-exports java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED
 --add-exports java.rmi/sun.rmi.registry=ALL-UNNAMED

@@ -26,6 +26,12 @@ describe('isRetriableCassandraError', () => {
     }
     expect(isRetriableCassandraError(new errors.ArgumentError('bad'))).toBe(false);
     expect(isRetriableCassandraError(new errors.AuthenticationError('no'))).toBe(false);
+    // every host refused the login (wrong password, no credentials): the driver wraps it
+    const refused = new errors.NoHostAvailableError({ '127.0.0.1:9042': new errors.AuthenticationError('Provided username x and/or password are incorrect') });
+    expect(isRetriableCassandraError(refused)).toBe(false);
+    // one host refused, another was unreachable: that may pass once it is back
+    const mixed = new errors.NoHostAvailableError({ a: new errors.AuthenticationError('no'), b: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    expect(isRetriableCassandraError(mixed)).toBe(true);
     expect(isRetriableCassandraError(new TypeError('Expected Number'))).toBe(false);
     expect(isRetriableCassandraError(new ValidationError('x'))).toBe(false);
     expect(isRetriableCassandraError(undefined)).toBe(false);

@@ -21,7 +21,9 @@ const RETRIABLE_NAMES = new Set([
  * `OperationTimedOutError`, `BusyConnectionError`, and server responses Unavailable, Overloaded,
  * IsBootstrapping, Truncate, WriteTimeout and ReadTimeout. Transient socket errors (`ECONNRESET`, …)
  * and retriable tickflow errors count too (core's `isRetriable`). Syntax, invalid-query,
- * unauthorized, authentication and encoding errors are not retriable: retrying cannot fix them.
+ * unauthorized, authentication and encoding errors are not retriable: retrying cannot fix them —
+ * including a `NoHostAvailableError` whose every host refused the login (`innerErrors` all
+ * `AuthenticationError`: a wrong password or missing credentials).
  *
  * Errors are recognised by `name` and `code`, so this works without loading cassandra-driver.
  *
@@ -36,10 +38,18 @@ const RETRIABLE_NAMES = new Set([
  */
 export function isRetriableCassandraError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: unknown; code?: unknown };
+  const e = error as { name?: unknown; code?: unknown; innerErrors?: unknown };
   if (typeof e.name === 'string') {
+    if (e.name === 'NoHostAvailableError' && refusedLogin(e.innerErrors)) return false;
     if (RETRIABLE_NAMES.has(e.name)) return true;
     if (e.name === 'ResponseError') return typeof e.code === 'number' && RETRIABLE_CODES.has(e.code);
   }
   return isRetriable(error);
+}
+
+/** Every host answered, and refused the credentials: retrying the same client cannot succeed. */
+function refusedLogin(innerErrors: unknown): boolean {
+  if (typeof innerErrors !== 'object' || innerErrors === null) return false;
+  const inner = Object.values(innerErrors);
+  return inner.length > 0 && inner.every((i) => (i as { name?: unknown } | null)?.name === 'AuthenticationError');
 }
