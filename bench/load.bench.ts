@@ -10,6 +10,7 @@
  *   npm run bench:load                                  # 60 s, 50k trades/s offered, 5,000 symbols
  *   LOAD_SECONDS=300 npm run bench:load                 # the 5-minute run
  *   LOAD_RATE=5000 LOAD_SYMBOLS=500 LOAD_SECONDS=30 npm run bench:load
+ *   LOAD_PROCESSOR_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:load   # profile the processor
  *
  * Event time runs LOAD_SPEEDUP (default 10) × faster than the wall clock, starting two hours ago,
  * so 5-minute windows close every 30 s of a run. Needs Kafka, the schema registry and Cassandra
@@ -69,8 +70,8 @@ async function freePort(): Promise<number> {
     });
   });
 }
-function tickflow(args: string[], port = 0): { proc: ChildProcess; exit: Promise<number | null>; out: () => string } {
-  const proc = spawn(process.execPath, [join(ROOT, 'examples/reference-app/bin/tickflow.mjs'), ...args], { cwd: ROOT, env: { ...env, TICKFLOW_METRICS_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+function tickflow(args: string[], port = 0, nodeArgs: string[] = []): { proc: ChildProcess; exit: Promise<number | null>; out: () => string } {
+  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'examples/reference-app/bin/tickflow.mjs'), ...args], { cwd: ROOT, env: { ...env, TICKFLOW_METRICS_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d) => (out = (out + d).slice(-20_000)));
   proc.stderr?.on('data', (d) => (out = (out + d).slice(-20_000)));
@@ -94,7 +95,8 @@ const rssMiB = (pid: number) => {
 console.log(`load: ${RATE} trades/s offered over ${SYMBOLS} symbols for ${SECONDS} s (event time ×${SPEEDUP}); run ${run}`);
 await Promise.all([cli(['topics', 'create']), cli(['schemas', 'register']), cli(['cassandra', 'init'])]);
 const port = await freePort();
-const processor = tickflow(['process', '--from-beginning'], port);
+// LOAD_PROCESSOR_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the processor (Node refuses --cpu-prof in NODE_OPTIONS)
+const processor = tickflow(['process', '--from-beginning'], port, (process.env.LOAD_PROCESSOR_NODE_ARGS ?? '').split(' ').filter(Boolean));
 process.on('exit', () => processor.proc.kill('SIGKILL'));
 for (let i = 0; ; i++) {
   if (i > 240) throw new Error(`processor not ready:\n${processor.out()}`);
