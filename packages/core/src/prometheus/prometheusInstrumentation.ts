@@ -73,16 +73,20 @@ export function prometheusInstrumentation(options: PrometheusInstrumentationOpti
 
   return {
     enabled: true,
+    // Each instrument resolves its prom-client metric once (on first use, when the label names are
+    // known) and keeps it: the hot path is one call into prom-client.
     counter(name, o) {
+      let c: PCounter<string> | undefined;
       return {
         inc: (v = 1, l) => {
-          const c = get<PCounter<string>>('counter', name, o, l);
+          c ??= get<PCounter<string>>('counter', name, o, l);
           l ? c.inc(l, v) : c.inc(v);
         },
       };
     },
     gauge(name, o) {
-      const g = (l?: Labels) => get<PGauge<string>>('gauge', name, o, l);
+      let m: PGauge<string> | undefined;
+      const g = (l?: Labels) => (m ??= get<PGauge<string>>('gauge', name, o, l));
       return {
         set: (v, l) => (l ? g(l).set(l, v) : g().set(v)),
         inc: (v = 1, l) => (l ? g(l).inc(l, v) : g().inc(v)),
@@ -90,9 +94,10 @@ export function prometheusInstrumentation(options: PrometheusInstrumentationOpti
       };
     },
     histogram(name, o) {
+      let h: PHistogram<string> | undefined;
       return {
         observe: (v, l) => {
-          const h = get<PHistogram<string>>('histogram', name, o, l);
+          h ??= get<PHistogram<string>>('histogram', name, o, l);
           l ? h.observe(l, v) : h.observe(v);
         },
       };
