@@ -14,7 +14,7 @@ import { createFakeFinnhubServer, type FakeFinnhubServer, type FakeFinnhubTrade 
 import avro from 'avsc';
 import type cassandra from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
-import { compareMultisets, multiset, type OTrade, oracleBars, printKey, type StoredBar, wrongBars } from './oracle.js';
+import { compareMultisets, multiset, type OTrade, oracleBars, printKey, type StoredBar, wrongBars } from '../support/oracle.js';
 import { buildStream, type FaultStream } from './stream.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');

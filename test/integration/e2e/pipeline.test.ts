@@ -16,7 +16,7 @@ import { createFakeFinnhubServer, type FakeFinnhubServer, type FakeFinnhubTrade 
 import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type OracleTrade, oracleBars } from './oracle.js';
+import { type OTrade as OracleTrade, oracleBars } from '../../support/oracle.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const bin = join(root, 'examples', 'reference-app', 'bin', 'tickflow.mjs');
@@ -251,7 +251,7 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     const from = T0 - H;
     const to = T0 + 6 * H;
     for (const [interval, size] of [['5m', 5 * M], ['1h', H]] as const) {
-      const want = oracleBars(sent, size, interval);
+      const want = oracleBars(sent, size);
       let got = 0;
       const missing = new Set(want.keys());
       for (const symbol of [BTC, ...STOCKS]) {

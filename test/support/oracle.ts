@@ -1,5 +1,5 @@
 /**
- * The fault suite's independent oracle: what Silver and Gold must hold, computed straight from the
+ * The independent oracle of the fault suite and the end-to-end test: what Silver and Gold must hold, computed straight from the
  * trades the fake server wrote (no SDK operator involved), and the comparison that counts lost,
  * duplicated and wrong rows.
  */
