@@ -25,4 +25,5 @@ export { type ReplayOptions, replay } from './replay/replay.js';
 export { type SyntheticOptions, synthetic } from './synthetic/synthetic.js';
 export { type EarningsCalendar, type EarningsCalendarOptions, type EarningsEntry, earningsCalendar } from './yahoo/earningsCalendar.js';
 export { type NormalizeYahooQuoteResult, normalizeYahooQuote } from './yahoo/normalizeYahooQuote.js';
+export { toYahooSymbol } from './yahoo/toYahooSymbol.js';
 export { type YahooCycleSummary, type YahooQuotesOptions, yahooQuotes } from './yahoo/yahooQuotes.js';

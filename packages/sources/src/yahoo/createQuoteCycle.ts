@@ -4,6 +4,7 @@ import type { AdaptiveRateLimiter, RateTicket } from './adaptiveRateLimiter.js';
 import type { CircuitBreaker } from './circuitBreaker.js';
 import { normalizeYahooQuote } from './normalizeYahooQuote.js';
 import { type BatchRequestContext, requestQuoteBatch } from './requestQuoteBatch.js';
+import type { SymbolRouting } from './symbolRouting.js';
 import type { YahooMetrics } from './yahooMetrics.js';
 import type { YahooSession } from './yahooSession.js';
 
@@ -24,9 +25,9 @@ export interface YahooCycleSummary {
   startedAt: number;
   /** Wall time of the cycle, ms. */
   durationMs: number;
-  /** Symbols polled this cycle (dropped ones excluded). */
+  /** Configured symbols polled this cycle (dropped ones excluded). */
   symbols: number;
-  /** Batches the symbols were split into (the minimum number of requests). */
+  /** Batches the distinct Yahoo symbols were split into (the minimum number of requests). */
   batches: number;
   /** Quote requests sent, including 429s and retries. */
   requests: number;
@@ -34,15 +35,15 @@ export interface YahooCycleSummary {
   rateLimited: number;
   /** Retries after 5xx, network errors and unusable answers. */
   retries: number;
-  /** Valid quotes emitted. */
+  /** Valid quotes emitted (one per configured symbol an entry answers). */
   quotes: number;
-  /** Entries rejected by validation (given to `onInvalid`). */
+  /** Rejected entries given to `onInvalid` (one per configured symbol an entry answers). */
   invalid: number;
-  /** Symbols left out of Yahoo's answers this cycle. */
+  /** Configured symbols (as written in `symbols`) Yahoo left out of its answers this cycle. */
   missing: string[];
-  /** Symbols whose batch failed for good this cycle. */
+  /** Configured symbols whose batch failed for good this cycle. */
   failed: string[];
-  /** Symbols without a valid quote for longer than `staleAfterMs`. */
+  /** Configured symbols without a valid quote for longer than `staleAfterMs`. */
   stale: string[];
   /** Target request rate at the end of the cycle, req/s. */
   rate: number;
@@ -50,7 +51,8 @@ export interface YahooCycleSummary {
 
 /** @internal */
 export interface QuoteCycleContext {
-  symbols: readonly string[];
+  /** Configured symbols and their Yahoo spellings: requests use Yahoo's, everything reported uses the caller's. */
+  routing: SymbolRouting;
   batchSize: number;
   retry: RetryPolicy;
   scheduler: SchedulerLike;
@@ -84,6 +86,19 @@ function split<T>(items: readonly T[], size: number): T[][] {
 const key = (s: string) => s.toUpperCase();
 const LOG_LIST = 50;
 
+/** The distinct Yahoo symbols (case-insensitive) to request for these configured symbols, in order. */
+function yahooSymbolsOf(callers: readonly string[], routing: SymbolRouting): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const c of callers) {
+    const y = routing.yahooOf(c);
+    if (seen.has(key(y))) continue;
+    seen.add(key(y));
+    out.push(y);
+  }
+  return out;
+}
+
 /**
  * Builds the function that runs one polling cycle: batches, rate limiting, circuit breaker,
  * retries, crumb refresh, normalisation, missing/stale tracking and per-cycle metrics.
@@ -91,8 +106,9 @@ const LOG_LIST = 50;
  * @internal
  */
 export function createQuoteCycle(ctx: QuoteCycleContext): (cycle: number) => Promise<void> {
-  const { scheduler, metrics, limiter, breaker, inst } = ctx;
+  const { scheduler, metrics, limiter, breaker, inst, routing } = ctx;
   const startedAt = scheduler.now();
+  // Tracking is per configured symbol (caller spelling); requests are per distinct Yahoo symbol.
   const lastSeen = new Map<string, number>();
   const missCount = new Map<string, number>();
   const dropped = new Set<string>();
@@ -112,27 +128,41 @@ export function createQuoteCycle(ctx: QuoteCycleContext): (cycle: number) => Pro
 
   const fail = (symbols: readonly string[], type: string, detail: string, cyc: CycleState) => {
     metrics.failures.inc(1, { type: 'batch_exhausted' });
-    cyc.failed.push(...symbols);
-    inst.log('warn', 'yahoo.batch.failed', { type, detail, symbols: symbols.length, first: symbols[0] });
+    for (const s of symbols) cyc.failed.push(...routing.callersOf(s));
+    inst.log('warn', 'yahoo.batch.failed', { type, detail, symbols: symbols.length, first: routing.callersOf(symbols[0] ?? '')[0] ?? symbols[0] });
   };
 
+  /** `symbols` are the Yahoo symbols of the batch; each entry is emitted once per configured symbol it answers, under that spelling. */
   const accept = (symbols: readonly string[], result: unknown[], cyc: CycleState) => {
     const now = scheduler.now();
-    for (const s of symbols) cyc.asked.add(key(s));
+    for (const s of symbols) for (const c of routing.callersOf(s)) cyc.asked.add(c);
     for (const entry of result) {
       const r = normalizeYahooQuote(entry, now);
       if (r.ok) {
-        const k = key(r.quote.symbol);
-        cyc.answered.add(k);
-        lastSeen.set(k, now);
-        cyc.quotes++;
-        metrics.fetched.inc();
-        ctx.emit(r.quote);
+        const callers = routing.callersOf(r.quote.symbol);
+        if (callers.length === 0) {
+          // An entry for a symbol nobody configured (Yahoo answered more than asked): pass it on as Yahoo spells it.
+          cyc.quotes++;
+          metrics.fetched.inc();
+          ctx.emit(r.quote);
+        }
+        for (const c of callers) {
+          cyc.answered.add(c);
+          lastSeen.set(c, now);
+          cyc.quotes++;
+          metrics.fetched.inc();
+          ctx.emit(c === r.quote.symbol ? r.quote : { ...r.quote, symbol: c });
+          if (ctx.isClosed()) return;
+        }
       } else {
-        if (r.symbol) cyc.answered.add(key(r.symbol));
-        cyc.invalid++;
-        metrics.invalid.inc(1, { field: r.field });
-        ctx.onInvalid?.({ reason: r.symbol ? `${r.symbol}: ${r.reason}` : r.reason, input: entry, field: r.field });
+        const callers = r.symbol ? routing.callersOf(r.symbol) : [];
+        const named = callers.length ? callers : [r.symbol];
+        for (const c of named) {
+          if (c) cyc.answered.add(c);
+          cyc.invalid++;
+          metrics.invalid.inc(1, { field: r.field });
+          ctx.onInvalid?.({ reason: c ? `${c}: ${r.reason}` : r.reason, input: entry, field: r.field });
+        }
       }
       if (ctx.isClosed()) return;
     }
@@ -228,8 +258,8 @@ export function createQuoteCycle(ctx: QuoteCycleContext): (cycle: number) => Pro
 
   return async (cycle: number) => {
     const start = scheduler.now();
-    const active = ctx.symbols.filter((s) => !dropped.has(key(s)));
-    const batches = split(active, ctx.batchSize);
+    const active = routing.callers.filter((s) => !dropped.has(s));
+    const batches = split(yahooSymbolsOf(active, routing), ctx.batchSize);
     const cyc: CycleState = { requests: 0, rateLimited: 0, retries: 0, quotes: 0, invalid: 0, answered: new Set(), asked: new Set(), failed: [] };
     await Promise.all(batches.map((b) => processBatch(b, cyc)));
     if (ctx.isClosed()) return;
@@ -238,25 +268,21 @@ export function createQuoteCycle(ctx: QuoteCycleContext): (cycle: number) => Pro
     const missing: string[] = [];
     const newlyDropped: string[] = [];
     for (const s of active) {
-      const k = key(s);
-      if (!cyc.asked.has(k)) continue;
-      if (cyc.answered.has(k)) {
-        missCount.delete(k);
+      if (!cyc.asked.has(s)) continue;
+      if (cyc.answered.has(s)) {
+        missCount.delete(s);
         continue;
       }
       missing.push(s);
-      const c = (missCount.get(k) ?? 0) + 1;
-      missCount.set(k, c);
+      const c = (missCount.get(s) ?? 0) + 1;
+      missCount.set(s, c);
       if (c >= ctx.dropMissingAfter) {
-        dropped.add(k);
+        dropped.add(s);
         newlyDropped.push(s);
       }
     }
-    const missingSet = new Set(missing.map(key));
-    const stale = active.filter((s) => {
-      const k = key(s);
-      return !missingSet.has(k) && !dropped.has(k) && now - (lastSeen.get(k) ?? startedAt) > ctx.staleAfterMs;
-    });
+    const missingSet = new Set(missing);
+    const stale = active.filter((s) => !missingSet.has(s) && !dropped.has(s) && now - (lastSeen.get(s) ?? startedAt) > ctx.staleAfterMs);
 
     metrics.missing.set(missing.length + dropped.size - newlyDropped.length);
     metrics.missingTotal.inc(missing.length);

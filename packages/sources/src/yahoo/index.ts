@@ -5,6 +5,7 @@
  */
 export { type EarningsCalendar, type EarningsCalendarOptions, type EarningsEntry, earningsCalendar } from './earningsCalendar.js';
 export { type NormalizeYahooQuoteResult, normalizeYahooQuote } from './normalizeYahooQuote.js';
+export { toYahooSymbol } from './toYahooSymbol.js';
 export {
   type AdaptiveRateOptions,
   type CircuitBreakerOptions,

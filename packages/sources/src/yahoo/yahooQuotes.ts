@@ -11,6 +11,7 @@ import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { type AdaptiveRateOptions, createAdaptiveRateLimiter } from './adaptiveRateLimiter.js';
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuitBreaker.js';
 import { createQuoteCycle, type YahooCycleSummary } from './createQuoteCycle.js';
+import { createSymbolRouting } from './symbolRouting.js';
 import { yahooMetrics } from './yahooMetrics.js';
 import { createYahooSession, yahooEndpoints } from './yahooSession.js';
 
@@ -25,7 +26,8 @@ export type { CircuitBreakerOptions } from './circuitBreaker.js';
  * ```ts
  * import type { YahooQuotesOptions } from '@tickflow/sources/yahoo';
  * const options: YahooQuotesOptions = {
- *   symbols: ['AAPL', 'MSFT'],
+ *   symbols: ['AAPL', 'MSFT', 'BRK.B', 'MKC.V'],
+ *   symbolMap: { 'MKC.V': 'MKC-V' }, // McCormick's voting class, not a TSX Venture listing
  *   intervalMs: 10_000,
  *   concurrency: 4,
  *   retry: { maxAttempts: 3 },
@@ -35,8 +37,24 @@ export type { CircuitBreakerOptions } from './circuitBreaker.js';
  * ```
  */
 export interface YahooQuotesOptions {
-  /** Yahoo symbols to poll (`AAPL`, `BRK-B`, `EURUSD=X`, `^GSPC`). Duplicates are polled once. */
+  /**
+   * Symbols to poll, as you write them (`AAPL`, `BRK.B`, `BRK-B`, `EURUSD=X`, `^GSPC`, `VOD.L`).
+   * US class shares in dot/slash/space notation are asked as Yahoo spells them (`BRK.B` → `BRK-B`,
+   * see `translateSymbols`), and every quote, missing/stale/failed report and `onInvalid` reason
+   * uses the spelling given here. Symbols that end up as the same Yahoo symbol are requested once
+   * and each gets its own quote.
+   */
   symbols: readonly string[];
+  /**
+   * Translate US class-share notation to Yahoo's with {@link toYahooSymbol} before requesting
+   * (default true). With `false`, symbols are requested as given (`symbolMap` still applies).
+   */
+  translateSymbols?: boolean;
+  /**
+   * Explicit overrides, configured symbol → Yahoo symbol (`{ 'MKC.V': 'MKC-V', 'BAC$K': 'BAC-PK' }`).
+   * They win over `translateSymbols`; keys match exactly first, then case-insensitively.
+   */
+  symbolMap?: Readonly<Record<string, string>>;
   /** Start of one cycle to the start of the next, ms (default 10 000). A late cycle starts the next at once. */
   intervalMs?: number;
   /** Send the cookie page, crumb and quote requests to this origin instead of Yahoo (tests, proxies). */
@@ -102,7 +120,8 @@ function check(ok: boolean, setting: string, message: string): void {
  * Network errors, 5xx and unusable answers are retried (3 attempts, exponential backoff); repeated
  * failures open a circuit breaker that probes again later. Symbols Yahoo leaves out are reported
  * as missing (and dropped after `dropMissingAfter` cycles), symbols without a quote for
- * `staleAfterMs` as stale. The stream never errors on upstream trouble: it reports through
+ * `staleAfterMs` as stale. US class shares written `BRK.B`, `BRK/B` or `BRK B` are requested as
+ * Yahoo's `BRK-B` (`translateSymbols`, `symbolMap`) and emitted and reported as written. The stream never errors on upstream trouble: it reports through
  * `instrumentation` and the callbacks and keeps polling until unsubscribed.
  *
  * @param options - symbols and polling, transport, resilience and reporting settings
@@ -113,8 +132,8 @@ function check(ok: boolean, setting: string, message: string): void {
  * import { memoryInstrumentation } from '@tickflow/core';
  * import { yahooQuotes } from '@tickflow/sources/yahoo';
  * const inst = memoryInstrumentation();
- * const sub = yahooQuotes({ symbols: ['AAPL', 'MSFT', 'BRK-B'], intervalMs: 10_000, instrumentation: inst })
- *   .subscribe((q) => console.log(q.symbol, q.price, new Date(q.ts)));
+ * const sub = yahooQuotes({ symbols: ['AAPL', 'MSFT', 'BRK.B'], intervalMs: 10_000, instrumentation: inst })
+ *   .subscribe((q) => console.log(q.symbol, q.price, new Date(q.ts))); // 'BRK.B' (asked as BRK-B)
  * // later: sub.unsubscribe();
  * ```
  */
@@ -129,6 +148,16 @@ export function yahooQuotes(options: YahooQuotesOptions): Observable<Quote> {
   check(Number.isFinite(intervalMs) && intervalMs > 0, 'intervalMs', `intervalMs must be > 0, got ${intervalMs}`);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   check(typeof fetchImpl === 'function', 'fetch', 'no fetch implementation: pass options.fetch (Node >= 18 has a global fetch)');
+  const symbolMap = options.symbolMap ?? {};
+  check(typeof symbolMap === 'object' && symbolMap !== null, 'symbolMap', 'symbolMap must be an object of configured symbol → Yahoo symbol');
+  for (const [from, to] of Object.entries(symbolMap)) {
+    check(
+      typeof to === 'string' && to.trim().length > 0,
+      'symbolMap',
+      `symbolMap['${from}'] must be a non-empty Yahoo symbol string (like 'BRK-B'), got ${JSON.stringify(to)}`,
+    );
+  }
+  const routing = createSymbolRouting(symbols, options.translateSymbols ?? true, symbolMap);
   if (options.baseUrl !== undefined) {
     check(/^https?:\/\/[^/]+/.test(options.baseUrl), 'baseUrl', `baseUrl must be an http(s) origin like http://127.0.0.1:8080, got '${options.baseUrl}'`);
   }
@@ -140,6 +169,12 @@ export function yahooQuotes(options: YahooQuotesOptions): Observable<Quote> {
   return new Observable<Quote>((subscriber) => {
     const metrics = yahooMetrics(inst);
     metrics.headroom.set(1);
+    if (routing.translated.length) {
+      inst.log('info', 'yahoo.symbols.translated', {
+        count: routing.translated.length,
+        symbols: routing.translated.slice(0, 50).map(([from, to]) => `${from}→${to}`),
+      });
+    }
     const abort = new AbortController();
     const timers = new Set<{ unsubscribe(): void }>();
     let closed = false;
@@ -167,7 +202,7 @@ export function yahooQuotes(options: YahooQuotesOptions): Observable<Quote> {
       onRequest: (kind) => metrics.sessionRequests.inc(1, { kind }),
     });
     const runCycle = createQuoteCycle({
-      symbols,
+      routing,
       batchSize,
       retry,
       scheduler,
