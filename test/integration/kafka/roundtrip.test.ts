@@ -1,8 +1,8 @@
 import { AvroDeserializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry';
-import { fromAvroRecord, memoryInstrumentation, type Trade } from '@tickflow/core';
-import { kafkaSink } from '@tickflow/sinks/kafka';
+import { type Ack, fromAvroRecord, memoryInstrumentation, type Trade } from '@tickflow/core';
+import { type KafkaAckMeta, kafkaSink, trackingPartitioner } from '@tickflow/sinks/kafka';
 import { type KafkaRecord, type KafkaValueDecoder, kafkaSource } from '@tickflow/sources/kafka';
-import type { Producer } from 'kafkajs';
+import { Partitioners, type PartitionMetadata, type Producer } from 'kafkajs';
 import { firstValueFrom, from, lastValueFrom, count as rxCount, filter, take, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bySymbol, createTopics, makeTrades, newKafka, newRegistry, registryUrl, uniq } from './helpers.js';
@@ -125,4 +125,79 @@ describe('kafkaSink dead-letter topic (real broker and registry)', () => {
     expect(dead.headers['x-tickflow-original-topic']).toBe(main);
     expect(dead.headers['x-tickflow-kind']).toBe('encode');
   }, 120_000);
+});
+
+describe('kafkaSink ack meta: partition and offset (real broker)', () => {
+  /** Reads `n` messages of `topic` with a plain kafkajs consumer: partition@offset → key and Avro-decoded value. */
+  async function readPositions(topic: string, n: number) {
+    const registry = newRegistry();
+    const consumer = kafka.consumer({ groupId: uniq('it_positions') });
+    const seen = new Map<string, { key: string | null; value: Trade }>();
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        consumer
+          .run({
+            eachMessage: async ({ partition, message }) => {
+              const value = fromAvroRecord<Trade>(await registry.decode(message.value as Buffer));
+              seen.set(`${partition}@${message.offset}`, { key: message.key?.toString('utf8') ?? null, value });
+              if (seen.size >= n) resolve();
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return seen;
+  }
+
+  it('every ack names the partition and offset that hold exactly its record, as a plain kafkajs consumer reads them', async () => {
+    const topic = uniq('it_positions');
+    await createTopics(kafka, [{ topic, numPartitions: 3 }]);
+    const write = async (producer: Parameters<typeof kafkaSink<Trade>>[0]['producer'], trades: Trade[], batchSize: number) =>
+      lastValueFrom(from(trades).pipe(kafkaSink<Trade>({ producer, topic, registry: newRegistry(), batchSize, lingerMs: 2 }), toArray()));
+    const acks: Ack<Trade, KafkaAckMeta>[] = [];
+
+    // 1. the caller's producer, created with the tracking partitioner (kafkajs's default mapping)
+    const tracked = kafka.producer({ idempotent: true, createPartitioner: trackingPartitioner(Partitioners.DefaultPartitioner) });
+    await tracked.connect();
+    try {
+      acks.push(...(await write(tracked, makeTrades(3000, 40, 'pos-a'), 500)));
+    } finally {
+      await tracked.disconnect();
+    }
+    // 2. a producer the sink creates (and disconnects) from the Kafka
+    acks.push(...(await write(kafka, makeTrades(1000, 25, 'pos-b'), 300)));
+    // 3. a plain producer, one record per batch: each batch lands in one partition, so its place is known too
+    const plain = kafka.producer({ idempotent: true });
+    await plain.connect();
+    try {
+      acks.push(...(await write(plain, makeTrades(60, 10, 'pos-c'), 1)));
+    } finally {
+      await plain.disconnect();
+    }
+
+    const n = acks.length;
+    expect(n).toBe(4060);
+    for (const a of acks) {
+      expect(a.meta).toEqual({ topic, key: a.record.symbol, partition: expect.any(Number), offset: expect.stringMatching(/^\d+$/) });
+    }
+    // the partition is the one a plain kafkajs producer chooses for the key
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata);
+    const kafkajsChoice = Partitioners.DefaultPartitioner();
+    for (const a of acks) expect(a.meta?.partition).toBe(kafkajsChoice({ topic, partitionMetadata, message: { key: a.record.symbol, value: null } }));
+    expect(new Set(acks.map((a) => a.meta?.partition))).toEqual(new Set([0, 1, 2]));
+
+    const positions = await readPositions(topic, n);
+    expect(positions.size).toBe(n);
+    const claimed = new Set<string>();
+    for (const a of acks) {
+      const at = `${a.meta?.partition}@${a.meta?.offset}`;
+      expect(claimed.has(at)).toBe(false); // no two acks claim one place
+      claimed.add(at);
+      expect(positions.get(at)).toEqual({ key: a.record.symbol, value: a.record });
+    }
+  }, 180_000);
 });

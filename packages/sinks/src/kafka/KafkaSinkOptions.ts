@@ -6,25 +6,6 @@ import type { KafkaProducerAdapter } from './KafkaProducerAdapter.js';
 import type { KafkaValueEncoder } from './KafkaValueEncoder.js';
 
 /**
- * Where an acknowledged record went; the `meta` of the sink's `Ack`s.
- *
- * @example
- * ```ts
- * import type { Ack, Trade } from '@tickflow/core';
- * import type { KafkaAckMeta } from '@tickflow/sinks/kafka';
- * const logAck = (ack: Ack<Trade, KafkaAckMeta>) => console.log(ack.meta?.deadLetter ? `dead-lettered: ${ack.meta.deadLetter}` : `written to ${ack.meta?.topic}`);
- * ```
- */
-export interface KafkaAckMeta {
-  /** Topic written (the dead-letter topic for dead-lettered records). */
-  topic: string;
-  /** Message key. */
-  key: string | null;
-  /** Set when the record was dead-lettered instead of written: the reason. */
-  deadLetter?: string;
-}
-
-/**
  * A record {@link kafkaSink} could not write, as passed to `onInvalid`.
  *
  * @example

@@ -3,7 +3,8 @@
  *
  * @module @tickflow/sinks/kafka
  */
-export type { KafkaAckMeta, KafkaDeadLetter, KafkaSinkOptions } from './KafkaSinkOptions.js';
+export type { KafkaAckMeta } from './KafkaAckMeta.js';
+export type { KafkaDeadLetter, KafkaSinkOptions } from './KafkaSinkOptions.js';
 export type { KafkaDeliveryReport, KafkaOutgoingMessage, KafkaProducerAdapter } from './KafkaProducerAdapter.js';
 export type { KafkaTopicSpec } from './KafkaTopicSpec.js';
 export type { KafkaValueEncoder } from './KafkaValueEncoder.js';
@@ -14,3 +15,4 @@ export { type AvroEncoderOptions, avroEncoder } from './avroEncoder.js';
 export { type EnsureTopicsResult, ensureTopics } from './ensureTopics.js';
 export { type KafkajsProducerAdapterOptions, kafkajsProducerAdapter } from './kafkajsProducerAdapter.js';
 export { type RegisteredSubject, type RegisterSchemasOptions, registerSchemas, type SchemaSubject } from './registerSchemas.js';
+export { trackingPartitioner } from './trackingPartitioner.js';

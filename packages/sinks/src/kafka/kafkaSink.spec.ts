@@ -239,7 +239,7 @@ describe('kafkaSink', () => {
     const kafka = { producer: vi.fn(() => own), admin: vi.fn() };
     await lastValueFrom(from([rec(1)]).pipe(kafkaSink({ producer: kafka as never, topic: 't', encoder: jsonEncoder() })));
     await tick();
-    expect(kafka.producer).toHaveBeenCalledWith({ idempotent: true, maxInFlightRequests: 1 });
+    expect(kafka.producer).toHaveBeenCalledWith({ idempotent: true, maxInFlightRequests: 1, createPartitioner: expect.any(Function) });
     expect(own.connect).toHaveBeenCalledTimes(1);
     expect(own.disconnect).toHaveBeenCalledTimes(1);
   });

@@ -2,10 +2,12 @@ import { type Ack, ConfigurationError, retryAsync, TickflowError } from '@tickfl
 import { asyncScheduler, Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import { countAcked } from './countAcked.js';
 import { deadLetterMessage } from './deadLetterMessage.js';
+import type { KafkaAckMeta } from './KafkaAckMeta.js';
 import type { KafkaOutgoingMessage } from './KafkaProducerAdapter.js';
-import type { KafkaAckMeta, KafkaDeadLetter, KafkaSinkOptions } from './KafkaSinkOptions.js';
+import type { KafkaDeadLetter, KafkaSinkOptions } from './KafkaSinkOptions.js';
 import { isRecordError } from './isRecordError.js';
 import { isRetriableSendError } from './isRetriableSendError.js';
+import { placeAcked } from './placeAcked.js';
 import { resolveEncoder } from './resolveEncoder.js';
 import { resolveProducer } from './resolveProducer.js';
 import { sinkMetrics } from './sinkMetrics.js';
@@ -35,6 +37,12 @@ interface Pending<T> {
  * `x-tickflow-reason`, is counted, reported to `onInvalid`, and acknowledged with
  * `meta.deadLetter` set, so the stream goes on and an upstream Kafka source can commit past it.
  *
+ * Each ack's meta ({@link KafkaAckMeta}) names the topic and key, and, when the producer tells
+ * which partition each message went to, the record's exact `partition` and `offset` (from the
+ * send attempt that succeeded): always with `producer: kafka`, with a kafkajs producer created with
+ * `createPartitioner: trackingPartitioner(Partitioners.DefaultPartitioner)`, and with adapters that
+ * return `indexes`.
+ *
  * Backpressure: RxJS cannot pause a push source, so the sink holds at most `maxBuffered` records
  * and errors with a `BACKPRESSURE` `TickflowError` past that. Pair it with a pausable source
  * (`kafkaSource` holds back while too many records are unacknowledged) or size `maxBuffered` for the
@@ -45,15 +53,18 @@ interface Pending<T> {
  * @example
  * ```ts
  * import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
- * import { kafkaSink } from '@tickflow/sinks/kafka';
- * import { Kafka } from 'kafkajs';
+ * import { kafkaSink, trackingPartitioner } from '@tickflow/sinks/kafka';
+ * import { Kafka, Partitioners } from 'kafkajs';
  * import { of } from 'rxjs';
  *
- * const producer = new Kafka({ brokers: ['127.0.0.1:9092'] }).producer({ idempotent: true });
+ * const producer = new Kafka({ brokers: ['127.0.0.1:9092'] }).producer({
+ *   idempotent: true,
+ *   createPartitioner: trackingPartitioner(Partitioners.DefaultPartitioner), // acks then carry partition and offset
+ * });
  * await producer.connect();
  * of({ symbol: 'AAPL', price: 190.1, size: 5, ts: Date.now() })
  *   .pipe(kafkaSink({ producer, topic: 'trades_raw', registry: new SchemaRegistry({ host: 'http://127.0.0.1:8081' }) }))
- *   .subscribe((ack) => console.log('durable', ack.record));
+ *   .subscribe((ack) => console.log('durable', ack.record, ack.meta?.partition, ack.meta?.offset));
  * ```
  */
 export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, Ack<T, KafkaAckMeta>> {
@@ -101,6 +112,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
       let prebuild: Subscription | null = null;
       let upstreamDone = false;
       let closed = false;
+      let unplacedSaid = false;
 
       const fail = (error: unknown) => {
         if (closed) return;
@@ -262,9 +274,24 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): OperatorFunction<T, 
         return adapter.send(messages);
       };
 
+      /** Puts each acked entry's partition and offset (from the attempt that succeeded) in its meta; says once when it cannot. */
+      const place = (batch: Entry<T>[], reports: unknown) => {
+        if (placeAcked(batch, reports) === batch.length || unplacedSaid) return;
+        unplacedSaid = true;
+        m.i.log('info', 'kafka_sink_acks_without_offsets', {
+          topic: batch[0]?.message.topic ?? null,
+          hint: 'the producer did not say which partition each message went to, so acks carry topic and key only: create the kafkajs producer with createPartitioner: trackingPartitioner(Partitioners.DefaultPartitioner), pass a Kafka as producer, or return indexes from your adapter (acks: 0 never tells)',
+        });
+      };
+
       const deliver = async (batch: Entry<T>[]): Promise<Entry<T>[]> => {
         try {
-          await retryAsync(() => sendOnce(batch.map((e) => e.message)), { ...retryOpts, isRetriable: isRetriableSendError, operation: 'kafkaSink send' });
+          const reports = await retryAsync(() => sendOnce(batch.map((e) => e.message)), {
+            ...retryOpts,
+            isRetriable: isRetriableSendError,
+            operation: 'kafkaSink send',
+          });
+          place(batch, reports);
           return batch;
         } catch (error) {
           if (!isRecordError(error)) throw error;

@@ -1,5 +1,6 @@
-import type { CompressionTypes, Message, Producer, TopicMessages } from 'kafkajs';
+import type { CompressionTypes, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { KafkaDeliveryReport, KafkaOutgoingMessage, KafkaProducerAdapter } from './KafkaProducerAdapter.js';
+import { placeTopic } from './placeTopic.js';
 
 /**
  * Options of {@link kafkajsProducerAdapter}.
@@ -22,6 +23,12 @@ export interface KafkajsProducerAdapterOptions {
   compression?: CompressionTypes;
 }
 
+/** One topic's messages of a batch, and where each sits in the batch. */
+interface TopicRun {
+  messages: Message[];
+  at: number[];
+}
+
 /**
  * Wraps a caller-owned kafkajs `Producer` as a {@link KafkaProducerAdapter}. Each sink batch
  * becomes one `producer.sendBatch()` call. The adapter never connects or disconnects the
@@ -31,14 +38,23 @@ export interface KafkajsProducerAdapterOptions {
  * requires `acks: -1`, retries internally with stable sequence numbers, and serializes produce
  * requests per broker).
  *
+ * Each report carries `indexes` (so the sink's acks carry partition and offset) when the
+ * partition of every message is known: the producer was created with
+ * `createPartitioner: trackingPartitioner(...)`, or all of the batch's messages for a topic went to
+ * one partition. kafkajs appends a topic-partition's messages of one request as one record batch,
+ * in the order given, so message `j` of that run is at `baseOffset + j`.
+ *
  * @param producer - a connected kafkajs producer
  * @param options - acks, timeout and compression used for every batch
  * @returns the adapter
  * @example
  * ```ts
- * import { Kafka } from 'kafkajs';
- * import { kafkajsProducerAdapter } from '@tickflow/sinks/kafka';
- * const producer = new Kafka({ brokers: ['127.0.0.1:9092'] }).producer({ idempotent: true });
+ * import { Kafka, Partitioners } from 'kafkajs';
+ * import { kafkajsProducerAdapter, trackingPartitioner } from '@tickflow/sinks/kafka';
+ * const producer = new Kafka({ brokers: ['127.0.0.1:9092'] }).producer({
+ *   idempotent: true,
+ *   createPartitioner: trackingPartitioner(Partitioners.DefaultPartitioner),
+ * });
  * const adapter = kafkajsProducerAdapter(producer, { acks: -1 });
  * ```
  */
@@ -48,23 +64,43 @@ export function kafkajsProducerAdapter(producer: Producer, options: KafkajsProdu
   const compression = options.compression;
   return {
     async send(batch: readonly KafkaOutgoingMessage[]): Promise<KafkaDeliveryReport[]> {
-      const byTopic = new Map<string, Message[]>();
+      const byTopic = new Map<string, TopicRun>();
       let last: string | undefined;
-      let lastList: Message[] | undefined;
-      for (const m of batch) {
-        if (m.topic !== last || !lastList) {
+      let run: TopicRun | undefined;
+      for (let i = 0; i < batch.length; i++) {
+        const m = batch[i] as KafkaOutgoingMessage;
+        if (m.topic !== last || !run) {
           last = m.topic;
-          lastList = byTopic.get(m.topic);
-          if (!lastList) byTopic.set(m.topic, (lastList = []));
+          run = byTopic.get(m.topic);
+          if (!run) byTopic.set(m.topic, (run = { messages: [], at: [] }));
         }
-        lastList.push(m.headers ? { key: m.key, value: m.value, headers: m.headers } : { key: m.key, value: m.value });
+        run.messages.push(m.headers ? { key: m.key, value: m.value, headers: m.headers } : { key: m.key, value: m.value });
+        run.at.push(i);
       }
       const topicMessages: TopicMessages[] = [];
-      for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
+      for (const [topic, { messages }] of byTopic) topicMessages.push({ topic, messages });
       const res = await producer.sendBatch(
         compression === undefined ? { topicMessages, acks, timeout } : { topicMessages, acks, timeout, compression },
       );
-      return res.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: String(r.baseOffset ?? r.offset ?? '-1') }));
+      return reportsOf(res, byTopic);
     },
   };
+}
+
+/** kafkajs's per-partition results as reports, with each run's batch positions where known. */
+function reportsOf(res: RecordMetadata[], byTopic: Map<string, TopicRun>): KafkaDeliveryReport[] {
+  const reports: KafkaDeliveryReport[] = [];
+  const perTopic = new Map<string, KafkaDeliveryReport[]>();
+  for (const r of res) {
+    const report: KafkaDeliveryReport = { topic: r.topicName, partition: r.partition, baseOffset: String(r.baseOffset ?? r.offset ?? '-1') };
+    reports.push(report);
+    let list = perTopic.get(report.topic);
+    if (!list) perTopic.set(report.topic, (list = []));
+    list.push(report);
+  }
+  for (const [topic, list] of perTopic) {
+    const run = byTopic.get(topic);
+    if (run) placeTopic(list, run.messages, run.at);
+  }
+  return reports;
 }
