@@ -45,6 +45,14 @@ describe('createFakeYahooServer', () => {
     expect(q.earningsTimestampStart).toBeGreaterThan(1_739_566_800);
   });
 
+  it("by default knows Yahoo's spellings (BRK-B, VOD.L, EURUSD=X) but not the US class-share form BRK.B", async () => {
+    server = await createFakeYahooServer();
+    const c = await session(server);
+    const res = await quote(server, ['BRK.B', 'BRK-B', 'VOD.L', 'EURUSD=X', 'BF.B'], c);
+    const body = (await res.json()) as { quoteResponse: { result: Array<Record<string, unknown>> } };
+    expect(body.quoteResponse.result.map((q) => q.symbol)).toEqual(['BRK-B', 'VOD.L', 'EURUSD=X']);
+  });
+
   it('requires the cookie for the crumb and the crumb for quotes (401 Invalid Crumb after invalidation)', async () => {
     server = await createFakeYahooServer();
     const noCookie = await fetch(`${server.url}/v1/test/getcrumb`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { toYahooSymbol } from '../../yahoo/toYahooSymbol.js';
 import { buildFakeQuote } from './buildFakeQuote.js';
 import { consentPage } from './consentPage.js';
 import { tokenBucket } from './tokenBucket.js';
@@ -56,7 +57,8 @@ export interface FakeYahooServerOptions {
   host?: string;
   /**
    * The symbols Yahoo "knows": an iterable of symbols or a predicate. Unknown symbols are left out
-   * of answers, as Yahoo does. Default: every symbol made of `A-Z 0-9 . - = ^`.
+   * of answers, as Yahoo does. Default: every symbol made of `A-Z 0-9 . - = ^` that is in Yahoo's
+   * spelling (`BRK-B`; not the US class-share form `BRK.B`, see `toYahooSymbol`).
    */
   universe?: Iterable<string> | ((symbol: string) => boolean);
   /** Per-symbol fields merged over the generated entry (e.g. a recorded entry, or earnings dates). */
@@ -224,7 +226,8 @@ export async function createFakeYahooServer(options: FakeYahooServerOptions = {}
   else if (options.universe) {
     const set = new Set([...options.universe].map((s) => s.toUpperCase()));
     known = (s) => set.has(s);
-  } else known = (s) => DEFAULT_KNOWN.test(s);
+  // like Yahoo: `BRK-B` is known, the US class-share spelling `BRK.B` is not
+  } else known = (s) => DEFAULT_KNOWN.test(s) && toYahooSymbol(s) === s;
 
   let limit = options.rateLimit;
   let bucket = limit ? tokenBucket(limit.requestsPerSecond, Math.max(1, limit.burst ?? limit.requestsPerSecond), performance.now()) : undefined;
