@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { ApiAnomaly } from './ApiAnomaly.js';
 import type { ApiBar } from './BarReader.js';
 import type { BarFeed } from './BarFeed.js';
 import type { StreamQuery } from './BarsQuerySchema.js';
@@ -97,6 +98,16 @@ export class BarStream {
     });
   }
 
+  /**
+   * Sends an anomaly (SSE `event: anomaly`, data: the {@link ApiAnomaly}) to the clients whose
+   * symbol/interval filter matches it.
+   * @param anomaly - an anomaly of a bar just stored
+   */
+  publishAnomaly(anomaly: ApiAnomaly): void {
+    if (this.#clients.size === 0) return;
+    this.#send('anomaly', anomaly.symbol, anomaly.interval, anomaly);
+  }
+
   /** Unsubscribes from the feed and ends every stream. */
   close(): void {
     this.#unsubscribe();
@@ -118,10 +129,14 @@ export class BarStream {
     this.#fresh.set(bar.symbol, { lastUpdate: this.#now(), lastBarStart: Math.max(bar.start, f?.lastBarStart ?? bar.start) });
     if (this.#clients.size === 0) return;
     const event: BarEvent = { bar, revision, restatement: revision > 0, final: bar.final !== false };
-    const text = `event: bar\ndata: ${JSON.stringify(event)}\n\n`;
+    this.#send('bar', bar.symbol, bar.interval, event);
+  }
+
+  #send(name: string, symbol: string, interval: string, data: unknown): void {
+    const text = `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
     for (const c of this.#clients) {
-      if (c.q.symbol !== undefined && c.q.symbol !== bar.symbol) continue;
-      if (c.q.interval !== undefined && c.q.interval !== bar.interval) continue;
+      if (c.q.symbol !== undefined && c.q.symbol !== symbol) continue;
+      if (c.q.interval !== undefined && c.q.interval !== interval) continue;
       this.#write(c.res, text);
     }
   }

@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BarStore } from '../demo/BarStore.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
 import { ApiConfigSchema } from './ApiConfigSchema.js';
+import type { ApiAnomaly } from './ApiAnomaly.js';
 import type { BarEvent } from './BarStream.js';
+import { calmBars } from './calmBars.js';
 import { type MountApiOptions, type MountedApi, mountApi } from './mountApi.js';
 import { storeBarReader } from './storeBarReader.js';
 
@@ -207,6 +209,95 @@ describe('mountApi: live stream', () => {
     expect(api?.stream?.clients).toBe(0);
   });
 });
+
+describe('mountApi: anomalies', () => {
+  /** A server whose store holds a calm AAPL series with one spike at bar 150 and a calm MSFT series. */
+  async function startSpiky(config: Record<string, unknown> = {}) {
+    const store = new BarStore({ maxPerSeries: 5000 });
+    const aapl = calmBars({ symbol: 'AAPL', n: 200, start: T0, seed: 21, spikes: [{ at: 150, price: 1.025, volume: 30 }] });
+    for (const b of [...aapl, ...calmBars({ symbol: 'MSFT', n: 200, start: T0, seed: 22 })]) store.upsert(b, true);
+    ops = await startOpsServer({ host: '127.0.0.1', port: 0, registry: new Registry() });
+    api = mountApi(ops, { api: ApiConfigSchema.parse(config), reader: storeBarReader(store), feed: store, webRoot: false });
+    return { store, url: ops.url, aapl };
+  }
+
+  it('GET /api/anomalies flags exactly the spiked bar, with kind and score; a calm series has none', async () => {
+    const { url, aapl } = await startSpiky();
+    const res = await get(`${url}/api/anomalies?symbol=AAPL&interval=5m`);
+    expect(res.status).toBe(200);
+    const got = await body(res);
+    expect(got).toMatchObject({ symbol: 'AAPL', interval: '5m', bars: 200, warmupBars: 0 });
+    expect(got.anomalies.map((a: ApiAnomaly) => [a.ts, a.kind, a.score > 5])).toEqual([
+      [aapl[150]?.start, 'return', true],
+      [aapl[150]?.start, 'volume', true],
+    ]);
+    expect(got.anomalies[0].bar).toMatchObject({ start: aapl[150]?.start, close: aapl[150]?.close, final: true });
+    expect((await body(await get(`${url}/api/anomalies?symbol=MSFT`))).anomalies).toEqual([]);
+    // a range after the spike, warmed up from the bars before it: still exactly that bar
+    const ranged = await body(await get(`${url}/api/anomalies?symbol=AAPL&from=${aapl[140]?.start}&to=${aapl[160]?.start}`));
+    expect(ranged).toMatchObject({ bars: 20, warmupBars: 101 });
+    expect(ranged.anomalies.map((a: ApiAnomaly) => a.ts)).toEqual([aapl[150]?.start, aapl[150]?.start]);
+  });
+
+  it.each([
+    ['interval=5m', 'symbol'],
+    ['symbol=AAPL&interval=1d', 'interval'],
+    ['symbol=AAPL&from=soon', 'from'],
+    ['symbol=AAPL&limit=0', 'limit'],
+    [`symbol=AAPL&from=${T0 + 1}&to=${T0}`, 'from'],
+  ])('GET /api/anomalies?%s: 400 naming %s', async (qs, param) => {
+    const { url } = await startSpiky();
+    const res = await get(`${url}/api/anomalies?${qs}`);
+    expect(res.status).toBe(400);
+    expect((await body(res)).error).toMatch(new RegExp(`^bad parameter ${param}: `));
+  });
+
+  it('is behind the same auth and rate limits as /api/bars', async () => {
+    const { url } = await startSpiky({ token: 'anomaly-token-1', ratePerSecond: 0.001, burst: 2 });
+    expect((await get(`${url}/api/anomalies?symbol=AAPL`)).status).toBe(401);
+    expect((await get(`${url}/api/anomalies?symbol=AAPL`, 'anomaly-token-1')).status).toBe(200);
+    expect((await get(`${url}/api/anomalies?symbol=AAPL`, 'anomaly-token-1')).status).toBe(200);
+    expect((await get(`${url}/api/anomalies?symbol=AAPL`, 'anomaly-token-1')).status).toBe(429);
+  });
+
+  it('streams an anomaly event after the bar event when a new final bar is one; calm and provisional bars send none', async () => {
+    const { url, store, aapl } = await startSpiky();
+    const res = await get(`${url}/api/stream?symbol=AAPL&interval=5m`);
+    await new Promise((r) => setTimeout(r, 50));
+    const events = readNamedEvents(res, 4);
+    const last = aapl.at(-1) as (typeof aapl)[number];
+    const next = (i: number, over: Partial<Bar> = {}) => ({ ...last, start: last.end + i * 300_000, end: last.end + (i + 1) * 300_000, ...over });
+    store.upsert(next(0, { volume: 1000 }), true); // calm final bar
+    store.upsert(next(1, { volume: 900_000 }), false); // provisional: not scored
+    store.upsert(next(1, { volume: 1_000_000, close: last.close }), true); // final, 1000× volume
+    const got = await events;
+    // three bar events (sent at once), then the one anomaly, scored after the bars before it were read back
+    expect(got.map((e) => e.name)).toEqual(['bar', 'bar', 'bar', 'anomaly']);
+    const anomalies = got.filter((e) => e.name === 'anomaly').map((e) => e.data as ApiAnomaly);
+    expect(anomalies.map((a) => [a.kind, a.ts, a.bar.volume])).toEqual([['volume', next(1).start, 1_000_000]]);
+    expect(anomalies[0]?.score).toBeGreaterThan(10);
+  });
+});
+
+async function readNamedEvents(res: Response, n: number): Promise<{ name: string; data: unknown }[]> {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const events: { name: string; data: unknown }[] = [];
+  while (events.length < n) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    for (let i = text.indexOf('\n\n'); i >= 0; i = text.indexOf('\n\n')) {
+      const block = text.slice(0, i);
+      text = text.slice(i + 2);
+      const name = /^event: (\w+)$/m.exec(block)?.[1];
+      if (name) events.push({ name, data: JSON.parse(block.split('data: ')[1] as string) });
+    }
+  }
+  await reader.cancel();
+  return events;
+}
 
 describe('mountApi: health', () => {
   it('reports the pipeline counters and flags symbols without recent updates as stale', async () => {

@@ -3,12 +3,16 @@ import { describeZodError } from '@tickflow/core';
 import type { JWTVerifyGetKey } from 'jose';
 import type { z } from 'zod';
 import type { OpsServer } from '../ops/startOpsServer.js';
+import { anomaliesOf } from './anomaliesOf.js';
 import type { ApiConfig } from './ApiConfigSchema.js';
+import type { BarAnomalyOptions } from './BarAnomalyOptions.js';
 import type { BarFeed } from './BarFeed.js';
 import type { BarReader } from './BarReader.js';
 import { type BarEvent, BarStream } from './BarStream.js';
+import type { ApiAnomaly } from './ApiAnomaly.js';
 import { BarsQuerySchema, StreamQuerySchema } from './BarsQuerySchema.js';
 import { type AuthMode, createAuthenticator } from './createAuthenticator.js';
+import { findAnomalies } from './findAnomalies.js';
 import type { PipelineHealth } from './PipelineHealth.js';
 import { RateLimiter } from './RateLimiter.js';
 import { serveWeb } from './serveWeb.js';
@@ -21,6 +25,11 @@ export interface MountApiOptions {
   reader: BarReader;
   /** Live bars for `/api/stream`; without it the stream answers 503. */
   feed?: BarFeed;
+  /**
+   * How `/api/anomalies` and the stream's `anomaly` events score bars: the `anomaly` operator's
+   * window, threshold, warm-up and kinds (default: the operator's defaults, a 100-bar window, |z| ≥ 5).
+   */
+  anomalies?: BarAnomalyOptions;
   /** Pipeline counters for `/api/health`. */
   health?: () => PipelineHealth;
   /** A symbol with no bar update for this long is stale (default 60 s). */
@@ -69,8 +78,11 @@ function parseQuery<S extends z.ZodType>(schema: S, url: URL, keys: readonly str
  *
  * - `GET /api/bars?symbol=AAPL&interval=5m|1h&from=&to=&limit=`: bars, oldest first;
  * - `GET /api/symbols`: the symbols with data;
+ * - `GET /api/anomalies?symbol=AAPL&interval=5m|1h&from=&to=&limit=`: the anomalies among the bars
+ *   `/api/bars` returns for the same query ({@link findAnomalies}: the SDK's `anomaly` operator run
+ *   over the bars, warmed up with the bars before them);
  * - `GET /api/stream?symbol=&interval=`: Server-Sent Events, `event: bar` with a {@link BarEvent}
- *   (restatements marked);
+ *   (restatements marked), and `event: anomaly` with an {@link ApiAnomaly} when a new final bar is one;
  * - `GET /api/health`: pipeline counters and per-symbol freshness (stale symbols flagged);
  * - `GET /`: the dashboard page.
  *
@@ -94,6 +106,18 @@ export function mountApi(ops: OpsServer, options: MountApiOptions): MountedApi {
   const stream = options.feed ? new BarStream(options.feed, { now }) : undefined;
   const staleAfterMs = options.staleAfterMs ?? 60_000;
   const log = options.log ?? (() => {});
+  const anomalyOptions = options.anomalies ?? {};
+  // Live anomalies: each final bar is scored after the bars before it, read back from the reader
+  // (only while someone listens). Failures are logged; the bar itself has already been streamed.
+  const unsubscribeAnomalies = options.feed?.subscribe((bar) => {
+    if (bar.final === false || !stream || stream.clients === 0) return;
+    anomaliesOf(options.reader, bar, anomalyOptions).then(
+      (found) => {
+        for (const a of found) stream.publishAnomaly(a);
+      },
+      (error: unknown) => log('warn', 'anomaly_scoring_failed', { symbol: bar.symbol, interval: bar.interval, start: bar.start, error: String(error) }),
+    );
+  });
 
   const guarded =
     (handler: (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>) =>
@@ -119,6 +143,15 @@ export function mountApi(ops: OpsServer, options: MountApiOptions): MountedApi {
       if (!q.ok) return json(res, 400, { error: q.message });
       const bars = await options.reader.bars(q.value);
       json(res, 200, { symbol: q.value.symbol, interval: q.value.interval, bars });
+    }),
+  );
+  ops.route(
+    '/api/anomalies',
+    guarded(async (_req, res, url) => {
+      const q = parseQuery(BarsQuerySchema, url, ['symbol', 'interval', 'from', 'to', 'limit']);
+      if (!q.ok) return json(res, 400, { error: q.message });
+      const found = await findAnomalies(options.reader, q.value, anomalyOptions);
+      json(res, 200, { symbol: q.value.symbol, interval: q.value.interval, ...found });
     }),
   );
   ops.route(
@@ -157,6 +190,9 @@ export function mountApi(ops: OpsServer, options: MountApiOptions): MountedApi {
     mode: auth.mode,
     stream,
     banner,
-    close: () => stream?.close(),
+    close: () => {
+      unsubscribeAnomalies?.();
+      stream?.close();
+    },
   };
 }
