@@ -1,5 +1,6 @@
 import type { CompressionTypes, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { KafkaDeliveryReport, KafkaOutgoingMessage, KafkaProducerAdapter } from './KafkaProducerAdapter.js';
+import { partitionChoice, type TrackedMessage } from './partitionChoice.js';
 import { placeTopic } from './placeTopic.js';
 
 /**
@@ -25,7 +26,7 @@ export interface KafkajsProducerAdapterOptions {
 
 /** One topic's messages of a batch, and where each sits in the batch. */
 interface TopicRun {
-  messages: Message[];
+  messages: (Message & TrackedMessage)[];
   at: number[];
 }
 
@@ -74,7 +75,10 @@ export function kafkajsProducerAdapter(producer: Producer, options: KafkajsProdu
           run = byTopic.get(m.topic);
           if (!run) byTopic.set(m.topic, (run = { messages: [], at: [] }));
         }
-        run.messages.push(m.headers ? { key: m.key, value: m.value, headers: m.headers } : { key: m.key, value: m.value });
+        // The empty slot lets a trackingPartitioner note the partition kafkajs chooses for it.
+        run.messages.push(
+          m.headers ? { key: m.key, value: m.value, headers: m.headers, [partitionChoice]: undefined } : { key: m.key, value: m.value, [partitionChoice]: undefined },
+        );
         run.at.push(i);
       }
       const topicMessages: TopicMessages[] = [];

@@ -1,5 +1,5 @@
 import type { KafkaDeliveryReport } from './KafkaProducerAdapter.js';
-import { partitionChoices } from './partitionChoices.js';
+import { partitionChoice, type TrackedMessage } from './partitionChoice.js';
 
 const OFFSET = /^\d+$/;
 
@@ -19,11 +19,11 @@ const OFFSET = /^\d+$/;
  * @param at - each message's position in the sink's batch
  * @internal
  */
-export function placeTopic(reports: KafkaDeliveryReport[], messages: readonly object[], at: readonly number[]): void {
+export function placeTopic(reports: KafkaDeliveryReport[], messages: readonly TrackedMessage[], at: readonly number[]): void {
   for (const r of reports) if (!OFFSET.test(r.baseOffset)) return;
   let perPartition: Map<number, number[]> | null = new Map();
   for (let i = 0; i < messages.length; i++) {
-    const p = partitionChoices.get(messages[i] as object);
+    const p = (messages[i] as TrackedMessage)[partitionChoice];
     if (p === undefined || p < 0) {
       perPartition = null;
       break;

@@ -1,5 +1,5 @@
 import type { ICustomPartitioner, PartitionerArgs } from 'kafkajs';
-import { partitionChoices } from './partitionChoices.js';
+import { partitionChoice, type TrackedMessage } from './partitionChoice.js';
 
 /**
  * Wraps a kafkajs partitioner so {@link kafkaSink} learns which partition each message went to,
@@ -32,9 +32,11 @@ export function trackingPartitioner(base: ICustomPartitioner): ICustomPartitione
     const choose = base();
     return (args: PartitionerArgs) => {
       const partition = choose(args);
-      const message = args.message as object;
-      const before = partitionChoices.get(message);
-      partitionChoices.set(message, before === undefined || before === partition ? partition : -1);
+      const message = args.message as TrackedMessage;
+      if (partitionChoice in message) {
+        const before = message[partitionChoice];
+        message[partitionChoice] = before === undefined || before === partition ? partition : -1;
+      }
       return partition;
     };
   };
