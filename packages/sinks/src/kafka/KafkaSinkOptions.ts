@@ -44,7 +44,9 @@ export interface KafkaSinkOptions<T> {
    * The caller's connected kafkajs `Producer` (create it with `idempotent: true` for exactly-once
    * writes per partition), a kafkajs `Kafka` (the sink then creates, connects and on teardown
    * disconnects its own idempotent producer), or any {@link KafkaProducerAdapter}.
-   * The sink never disconnects a client it did not create.
+   * The sink never disconnects a client it did not create. For each ack's exact partition and
+   * offset, create your producer with `createPartitioner: trackingPartitioner(Partitioners.DefaultPartitioner)`
+   * (see `KafkaAckMeta`); the sink's own producer does so already.
    */
   producer: Producer | Kafka | KafkaProducerAdapter;
   /** Destination topic, or a function choosing it per record (e.g. `BINANCE:*` → `crypto_raw`). */
