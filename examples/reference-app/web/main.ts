@@ -1,12 +1,16 @@
-// The tickflow dashboard: candles + volume from /api/bars, live updates from /api/stream (SSE),
-// and the pipeline health panel from /api/health. Plain DOM, no framework.
+// The tickflow dashboard: candles + volume from /api/bars, anomaly markers from /api/anomalies,
+// live updates (bars and anomalies) from /api/stream (SSE), and the pipeline health panel from
+// /api/health. Plain DOM, no framework.
 import {
   CandlestickSeries,
   type CandlestickData,
   createChart,
+  createSeriesMarkers,
   HistogramSeries,
   type HistogramData,
   type ISeriesApi,
+  type SeriesMarker,
+  type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
 
@@ -30,6 +34,19 @@ interface BarEvent {
   restatement: boolean;
   final: boolean;
 }
+/** An unusual bar (GET /api/anomalies, SSE `event: anomaly`): the SDK's anomaly operator run over the bars. */
+interface Anomaly {
+  symbol: string;
+  interval: string;
+  kind: 'return' | 'volume';
+  score: number;
+  value: number;
+  mean: number;
+  stdev: number;
+  window: number;
+  ts: number;
+  bar: Bar;
+}
 interface Health {
   now: number;
   staleAfterMs: number;
@@ -51,6 +68,14 @@ interface ChartProbe {
   bars(): { time: number; open: number; high: number; low: number; close: number }[];
   /** The volume bars the chart holds. */
   volumes(): { time: number; value: number }[];
+  /** The anomaly markers on the candles, as the lightweight-charts markers plugin holds them. */
+  markers(): { time: number; position: string; shape: string; text: string; id: string }[];
+  /** Anomalies of the current selection (from /api/anomalies, then live), oldest first. */
+  anomalies(): { time: number; kind: string; score: number }[];
+  /** Live anomaly events applied for the current selection. */
+  liveAnomalies: number;
+  /** The x coordinate (CSS px from the chart's left edge) of a bar's time in seconds, or null when off screen. */
+  x(time: number): number | null;
   /** Selects a symbol and/or interval as the controls do; resolves when its bars are drawn. */
   select(symbol?: string, interval?: string): Promise<void>;
 }
@@ -136,6 +161,66 @@ const t = (b: Bar) => (b.start / 1000) as UTCTimestamp;
 const candle = (b: Bar): CandlestickData => ({ time: t(b), open: b.open, high: b.high, low: b.low, close: b.close });
 const vol = (b: Bar): HistogramData => ({ time: t(b), value: b.volume, color: b.close >= b.open ? `${UP}80` : `${DOWN}80` });
 
+// ---- anomaly markers: one per (bar, kind); a restated bar's anomaly replaces the earlier one
+const RETURN_COLOR = '#ffb74d';
+const VOLUME_COLOR = '#b388ff';
+const markers = createSeriesMarkers<Time>(candles, []);
+const anomalies = new Map<string, Anomaly>();
+const anomalyKey = (a: Anomaly) => `${a.ts}|${a.kind}`;
+const z = (a: Anomaly) => `${a.score >= 0 ? '+' : '−'}${Math.abs(a.score).toFixed(1)}σ`;
+const describeAnomaly = (a: Anomaly) =>
+  a.kind === 'return'
+    ? `return z=${z(a)} (${(a.value * 100).toFixed(2)} % vs ${(a.stdev * 100).toFixed(2)} % typical, ${a.window} bars)`
+    : `volume z=${z(a)} (${fmt(a.bar.volume)} vs ~${fmt(Math.exp(a.mean))} typical, ${a.window} bars)`;
+const marker = (a: Anomaly): SeriesMarker<Time> =>
+  a.kind === 'return'
+    ? { id: anomalyKey(a), time: (a.ts / 1000) as UTCTimestamp, position: a.score >= 0 ? 'aboveBar' : 'belowBar', shape: a.score >= 0 ? 'arrowDown' : 'arrowUp', color: RETURN_COLOR, text: `ret ${z(a)}` }
+    : { id: anomalyKey(a), time: (a.ts / 1000) as UTCTimestamp, position: 'belowBar', shape: 'circle', color: VOLUME_COLOR, text: `vol ${z(a)}` };
+const listEl = $('anomalies');
+/** How the server scores (from /api/anomalies). */
+const scoring = { threshold: 5, window: 100 };
+
+function drawAnomalies() {
+  const list = [...anomalies.values()].sort((a, b) => a.ts - b.ts || a.kind.localeCompare(b.kind));
+  markers.setMarkers(list.map(marker));
+  $('anomaly-count').textContent = list.length ? `(${list.length})` : '';
+  listEl.innerHTML = list.length
+    ? list
+        .slice(-20)
+        .reverse()
+        .map(
+          (a) =>
+            `<li class="${a.kind}" data-ts="${a.ts}" data-kind="${a.kind}" title="${describeAnomaly(a)}"><time>${new Date(a.ts).toISOString().slice(5, 16).replace('T', ' ')}</time> <b>${a.kind}</b> <span>${z(a)}</span></li>`,
+        )
+        .join('')
+    : `<li class="none">none among these bars (|z| ≥ ${scoring.threshold} against the previous ${scoring.window})</li>`;
+}
+function addAnomaly(a: Anomaly) {
+  anomalies.set(anomalyKey(a), a);
+  drawAnomalies();
+}
+listEl.addEventListener('click', (e) => {
+  const li = (e.target as HTMLElement).closest<HTMLElement>('li[data-ts]');
+  if (!li) return;
+  const at = Number(li.dataset.ts) / 1000;
+  const span = sel.interval === '1h' ? 3600 * 24 : 300 * 24;
+  chart.timeScale().setVisibleRange({ from: (at - span) as UTCTimestamp, to: (at + span) as UTCTimestamp });
+});
+// Tooltip: hovering a candle with anomalies shows what was unusual about it.
+const tip = $('anomaly-tip');
+chart.subscribeCrosshairMove((param) => {
+  const at = typeof param.time === 'number' ? param.time * 1000 : undefined;
+  const here = at === undefined ? [] : [...anomalies.values()].filter((a) => a.ts === at);
+  if (here.length === 0 || !param.point) {
+    tip.hidden = true;
+    return;
+  }
+  tip.innerHTML = here.map((a) => `<div class="${a.kind}">${describeAnomaly(a)}</div>`).join('');
+  tip.style.left = `${Math.round(param.point.x + 14)}px`;
+  tip.style.top = `${Math.round(param.point.y + 14)}px`;
+  tip.hidden = false;
+});
+
 const fmt = (n: number) => (Math.abs(n) >= 1000 ? n.toLocaleString('en-US', { maximumFractionDigits: 2 }) : n.toPrecision(6).replace(/\.?0+$/, ''));
 function showLegend(b: Bar | undefined) {
   legend.innerHTML = b
@@ -153,6 +238,10 @@ const probe: ChartProbe = {
   restatements: 0,
   bars: () => candles.data().map((d) => ({ ...(d as CandlestickData), time: Number(d.time) })),
   volumes: () => volume.data().map((d) => ({ time: Number(d.time), value: (d as HistogramData).value })),
+  markers: () => markers.markers().map((m) => ({ time: Number(m.time), position: m.position, shape: m.shape, text: m.text ?? '', id: m.id ?? '' })),
+  anomalies: () => [...anomalies.values()].sort((a, b) => a.ts - b.ts).map((a) => ({ time: a.ts / 1000, kind: a.kind, score: a.score })),
+  liveAnomalies: 0,
+  x: (time) => chart.timeScale().timeToCoordinate(time as UTCTimestamp),
   select: (symbol, interval) => load(symbol ?? sel.symbol, interval ?? sel.interval),
 };
 window.__tickflowChart = probe;
@@ -184,6 +273,7 @@ async function load(symbol: string, interval: string): Promise<void> {
   source?.close();
   // Open the stream first and hold its events until the history is drawn, so nothing falls in between.
   const held: BarEvent[] = [];
+  const heldAnomalies: Anomaly[] = [];
   let drawn = false;
   const qs = new URLSearchParams({ symbol, interval });
   if (token) qs.set('access_token', token);
@@ -194,6 +284,14 @@ async function load(symbol: string, interval: string): Promise<void> {
     if (drawn) apply(e);
     else held.push(e);
   });
+  source.addEventListener('anomaly', (m) => {
+    if (gen !== generation) return;
+    const a = JSON.parse((m as MessageEvent<string>).data) as Anomaly;
+    if (drawn) {
+      addAnomaly(a);
+      probe.liveAnomalies++;
+    } else heldAnomalies.push(a);
+  });
   source.onopen = () => {
     statusEl.textContent = 'live';
     statusEl.className = 'status live';
@@ -202,7 +300,12 @@ async function load(symbol: string, interval: string): Promise<void> {
     statusEl.textContent = 'reconnecting…';
     statusEl.className = 'status down';
   };
-  const { bars } = await withAuth(() => api<{ bars: Bar[] }>(`/api/bars?symbol=${encodeURIComponent(symbol)}&interval=${interval}&limit=1500`));
+  const query = `symbol=${encodeURIComponent(symbol)}&interval=${interval}&limit=1500`;
+  const [{ bars }, found] = await Promise.all([
+    withAuth(() => api<{ bars: Bar[] }>(`/api/bars?${query}`)),
+    // the same query: the anomalies among the bars drawn (scored after a warm-up read before them)
+    withAuth(() => api<{ anomalies: Anomaly[]; threshold: number; window: number }>(`/api/anomalies?${query}`)).catch(() => ({ anomalies: [] as Anomaly[], ...scoring })),
+  ]);
   if (gen !== generation) return;
   candles.setData(bars.map(candle));
   volume.setData(bars.map(vol));
@@ -213,8 +316,15 @@ async function load(symbol: string, interval: string): Promise<void> {
   probe.interval = interval;
   probe.liveUpdates = 0;
   probe.restatements = 0;
+  probe.liveAnomalies = 0;
+  anomalies.clear();
+  scoring.threshold = found.threshold;
+  scoring.window = found.window;
+  for (const a of found.anomalies) anomalies.set(anomalyKey(a), a);
   drawn = true;
   for (const e of held) if (e.bar.start >= (bars[0]?.start ?? 0)) apply(e);
+  for (const a of heldAnomalies) anomalies.set(anomalyKey(a), a);
+  drawAnomalies();
   probe.ready = true;
   const url = new URL(location.href);
   url.searchParams.set('symbol', symbol);

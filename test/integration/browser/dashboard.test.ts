@@ -1,16 +1,26 @@
 /**
  * The dashboard in a real browser: Debian's chromium driven by playwright-core, against the
  * `tickflow demo` CLI (synthetic trades on a 600× clock, so a 5m bar closes every half second
- * and a 1h bar every six) started as a child process with its HTTP server on a free port.
+ * and a 1h bar every six) started as a child process with its HTTP server on a free port, and
+ * against the app's API mounted in this process over a store holding a seeded calm series with
+ * injected spikes (the anomaly markers).
  * Skips only when /usr/bin/chromium is absent (CI installs it in .ci/run).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiAnomaly } from '../../../examples/reference-app/src/api/ApiAnomaly.js';
+import { ApiConfigSchema } from '../../../examples/reference-app/src/api/ApiConfigSchema.js';
+import { calmBars } from '../../../examples/reference-app/src/api/calmBars.js';
+import { mountApi } from '../../../examples/reference-app/src/api/mountApi.js';
+import { storeBarReader } from '../../../examples/reference-app/src/api/storeBarReader.js';
+import { BarStore } from '../../../examples/reference-app/src/demo/BarStore.js';
+import { startOpsServer } from '../../../examples/reference-app/src/ops/startOpsServer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -31,8 +41,12 @@ type Probe = {
   interval: string;
   ready: boolean;
   liveUpdates: number;
+  liveAnomalies: number;
   bars(): ProbeBar[];
   volumes(): { time: number; value: number }[];
+  markers(): { time: number; position: string; shape: string; text: string; id: string }[];
+  anomalies(): { time: number; kind: string; score: number }[];
+  x(time: number): number | null;
 };
 declare const window: { __tickflowChart?: Probe };
 
@@ -79,6 +93,24 @@ async function apiBars(symbol: string, interval: string): Promise<{ start: numbe
   return ((await res.json()) as { bars: Awaited<ReturnType<typeof apiBars>> }).bars;
 }
 
+/** The newest modification time of the page's sources (a build older than this is rebuilt). */
+const newestSource = (dir: string): number =>
+  Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestSource(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+
+/** Counts pixels of the chart's canvases close to a colour. */
+async function colourPixels(r: number, g: number, b: number): Promise<number> {
+  return page.evaluate(`(() => {
+    let n = 0;
+    for (const c of document.querySelectorAll('#chart canvas')) {
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) continue;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - ${r}) + Math.abs(d[i + 1] - ${g}) + Math.abs(d[i + 2] - ${b}) < 40) n++;
+    }
+    return n;
+  })()`) as Promise<number>;
+}
+
 /** Counts pixels of the chart's canvases close to the up/down candle colours. */
 async function candlePixels(): Promise<{ up: number; down: number; painted: number; total: number }> {
   // A string, so the node-side type check needs no DOM types.
@@ -105,7 +137,8 @@ async function candlePixels(): Promise<{ up: number; down: number; painted: numb
 
 describe.skipIf(!hasChromium)('dashboard in chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(APP, 'dist/web/index.html'))) {
+    const built = join(APP, 'dist/web/index.html');
+    if (!existsSync(built) || statSync(built).mtimeMs < newestSource(join(APP, 'web'))) {
       execFileSync('npm', ['run', 'build', '-w', '@tickflow/reference-app'], { cwd: ROOT, stdio: 'inherit' });
     }
     ({ child: demo, base } = await startDemo());
@@ -207,6 +240,81 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     await page.screenshot({ path: file });
     expect(existsSync(file)).toBe(true);
     expect(output.join('')).not.toContain('[page error]');
+  });
+
+  it('marks anomalies on the candles (kind and score), lists them, and adds one live', async () => {
+    // A calm seeded AAPL series with a 2.5 % jump on a 30× volume bar at 150 and a 2.5 % drop at 200.
+    const store = new BarStore({ maxPerSeries: 5000 });
+    const t0 = Date.UTC(2024, 0, 2, 14, 30);
+    const aapl = calmBars({ symbol: 'AAPL', n: 240, start: t0, seed: 21, spikes: [{ at: 150, price: 1.025, volume: 30 }, { at: 200, price: 0.975 }] });
+    for (const b of [...aapl, ...calmBars({ symbol: 'MSFT', n: 240, start: t0, seed: 22 })]) store.upsert(b, true);
+    const ops = await startOpsServer({ host: '127.0.0.1', port: 0, registry: new Registry() });
+    const health = { trades: 48_000, tradesPerSecond: 120, invalid: 0, late: 0, duplicates: 0, deadLettered: 0, lagMs: 850 };
+    const mounted = mountApi(ops, { api: ApiConfigSchema.parse({}), reader: storeBarReader(store), feed: store, health: () => health });
+    const secs = (i: number) => (aapl[i]?.start as number) / 1000;
+    try {
+      await page.goto(`${ops.url}/?symbol=AAPL&interval=5m`);
+      await waitFor("window.__tickflowChart?.symbol === 'AAPL' && window.__tickflowChart.ready && window.__tickflowChart.bars().length === 240");
+      const drawn = await probe((p) => ({ markers: p.markers(), anomalies: p.anomalies() }));
+      // exactly the spiked bars carry markers: both kinds on 150, the drop on 200
+      expect(drawn.markers.map((m) => [m.time, m.text.split(' ')[0], m.position, m.shape])).toEqual([
+        [secs(150), 'ret', 'aboveBar', 'arrowDown'],
+        [secs(150), 'vol', 'belowBar', 'circle'],
+        [secs(200), 'ret', 'belowBar', 'arrowUp'],
+      ]);
+      // the text carries the score the API computed
+      const served = (await (await fetch(`${ops.url}/api/anomalies?symbol=AAPL&interval=5m&limit=1500`)).json()) as { anomalies: ApiAnomaly[] };
+      expect(served.anomalies.map((a) => [a.ts / 1000, a.kind])).toEqual(drawn.anomalies.map((a) => [a.time, a.kind]));
+      for (const [i, m] of drawn.markers.entries()) {
+        const score = served.anomalies[i]?.score as number;
+        expect(m.text).toContain(`${score >= 0 ? '+' : '−'}${Math.abs(score).toFixed(1)}σ`);
+      }
+      expect(served.anomalies[2]?.score).toBeLessThan(-5);
+      // painted: marker-coloured pixels on the canvas (return amber, volume purple)
+      expect(await colourPixels(0xff, 0xb7, 0x4d)).toBeGreaterThan(20);
+      expect(await colourPixels(0xb3, 0x88, 0xff)).toBeGreaterThan(20);
+      // the side panel lists them, newest first
+      const listed = await page.$$eval('#anomalies li[data-ts]', (lis) => lis.map((li) => [Number(li.getAttribute('data-ts')), li.getAttribute('data-kind')]));
+      expect(listed).toEqual([
+        [aapl[200]?.start, 'return'],
+        [aapl[150]?.start, 'volume'],
+        [aapl[150]?.start, 'return'],
+      ]);
+      expect(await page.textContent('#anomaly-count')).toBe('(3)');
+      // hovering the spiked candle shows what was unusual about it
+      const box = await page.locator('#chart').boundingBox();
+      const x = await page.evaluate(`window.__tickflowChart.x(${secs(150)})`);
+      expect(typeof x).toBe('number');
+      await page.mouse.move((box?.x ?? 0) + (x as number), (box?.y ?? 0) + (box?.height ?? 0) / 2);
+      await page.waitForSelector('#anomaly-tip:not([hidden])', { timeout: 5_000 });
+      const tipText = await page.textContent('#anomaly-tip');
+      expect(tipText).toContain(`return z=+${served.anomalies[0]?.score.toFixed(1)}σ`);
+      expect(tipText).toContain(`volume z=+${served.anomalies[1]?.score.toFixed(1)}σ`);
+      await page.mouse.move((box?.x ?? 0) + (await page.evaluate(`window.__tickflowChart.x(${secs(100)})`) as number), (box?.y ?? 0) + 100);
+      await page.waitForSelector('#anomaly-tip[hidden]', { state: 'attached', timeout: 5_000 });
+      // live: a new final bar with 40× the volume gets its marker over the stream, without a reload
+      const last = aapl.at(-1) as (typeof aapl)[number];
+      store.upsert({ ...last, start: last.end, end: last.end + 300_000, open: last.close, volume: last.volume * 40 }, true);
+      await waitFor('window.__tickflowChart.markers().length === 4 && window.__tickflowChart.liveAnomalies === 1', 10_000);
+      const liveMarker = await probe((p) => p.markers().at(-1));
+      expect(liveMarker).toMatchObject({ time: last.end / 1000, position: 'belowBar', shape: 'circle' });
+      expect(liveMarker?.text).toMatch(/^vol \+\d+\.\dσ$/);
+      expect(await page.getAttribute('#anomalies li[data-ts]', 'data-ts')).toBe(String(last.end));
+      // a calm symbol has none
+      await page.selectOption('#symbol', 'MSFT');
+      await waitFor("window.__tickflowChart.symbol === 'MSFT' && window.__tickflowChart.ready");
+      expect(await probe((p) => p.markers().length)).toBe(0);
+      expect(await page.textContent('#anomalies')).toContain('none among these bars');
+      await page.selectOption('#symbol', 'AAPL');
+      await waitFor("window.__tickflowChart.symbol === 'AAPL' && window.__tickflowChart.ready && window.__tickflowChart.markers().length === 4");
+      await page.waitForSelector('#symbols tbody tr', { timeout: 10_000 });
+      mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+      await page.screenshot({ path: join(ROOT, 'test-results/dashboard-anomalies.png') });
+      expect(output.join('')).not.toContain('[page error]');
+    } finally {
+      mounted.close();
+      await ops.close();
+    }
   });
 
   it('with TICKFLOW_API_TOKEN set, asks for the token, and takes it from #token=', async () => {

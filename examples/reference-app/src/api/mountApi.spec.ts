@@ -226,7 +226,7 @@ describe('mountApi: anomalies', () => {
     const res = await get(`${url}/api/anomalies?symbol=AAPL&interval=5m`);
     expect(res.status).toBe(200);
     const got = await body(res);
-    expect(got).toMatchObject({ symbol: 'AAPL', interval: '5m', bars: 200, warmupBars: 0 });
+    expect(got).toMatchObject({ symbol: 'AAPL', interval: '5m', threshold: 5, window: 100, bars: 200, warmupBars: 0 });
     expect(got.anomalies.map((a: ApiAnomaly) => [a.ts, a.kind, a.score > 5])).toEqual([
       [aapl[150]?.start, 'return', true],
       [aapl[150]?.start, 'volume', true],

@@ -151,7 +151,8 @@ export function mountApi(ops: OpsServer, options: MountApiOptions): MountedApi {
       const q = parseQuery(BarsQuerySchema, url, ['symbol', 'interval', 'from', 'to', 'limit']);
       if (!q.ok) return json(res, 400, { error: q.message });
       const found = await findAnomalies(options.reader, q.value, anomalyOptions);
-      json(res, 200, { symbol: q.value.symbol, interval: q.value.interval, ...found });
+      // threshold and window as scored (the operator's defaults unless configured), so a client can say what "unusual" means
+      json(res, 200, { symbol: q.value.symbol, interval: q.value.interval, threshold: anomalyOptions.threshold ?? 5, window: anomalyOptions.window ?? 100, ...found });
     }),
   );
   ops.route(
