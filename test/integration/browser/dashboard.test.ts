@@ -11,16 +11,22 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Bar } from '@tickflow/core';
+import { cassandraSink, ensureSchema } from '@tickflow/sinks/cassandra';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { Registry } from 'prom-client';
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiAnomaly } from '../../../examples/reference-app/src/api/ApiAnomaly.js';
 import { ApiConfigSchema } from '../../../examples/reference-app/src/api/ApiConfigSchema.js';
+import { cassandraBarReader } from '../../../examples/reference-app/src/api/cassandraBarReader.js';
 import { calmBars } from '../../../examples/reference-app/src/api/calmBars.js';
+import { findAnomalies } from '../../../examples/reference-app/src/api/findAnomalies.js';
 import { mountApi } from '../../../examples/reference-app/src/api/mountApi.js';
 import { storeBarReader } from '../../../examples/reference-app/src/api/storeBarReader.js';
 import { BarStore } from '../../../examples/reference-app/src/demo/BarStore.js';
 import { startOpsServer } from '../../../examples/reference-app/src/ops/startOpsServer.js';
+import { testClient, uniqueKeyspace } from '../cassandra/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -316,6 +322,50 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
       await ops.close();
     }
   });
+
+  it('draws the same markers when the API reads Cassandra (tickflow process mode: no live feed)', async () => {
+    // The spiked series written to a real Cassandra's Gold table (spanning midnight: two day partitions).
+    const t0 = Date.UTC(2024, 0, 2, 14, 30);
+    const aapl = calmBars({ symbol: 'AAPL', n: 240, start: t0, seed: 21, spikes: [{ at: 150, price: 1.025, volume: 30 }, { at: 200, price: 0.975 }] });
+    const keyspace = uniqueKeyspace('tf_it_anomalies');
+    const client = testClient();
+    await client.connect();
+    const ops = await startOpsServer({ host: '127.0.0.1', port: 0, registry: new Registry() });
+    try {
+      await ensureSchema(client, { keyspace });
+      const rows: Bar[] = aapl.map(({ final: _final, ...bar }) => bar);
+      await lastValueFrom(from(rows).pipe(cassandraSink<Bar>({ client, table: 'trades_gold_5m', keyspace, concurrency: 32 }), toArray()));
+      const reader = cassandraBarReader(client, { keyspace, symbols: ['AAPL'], now: () => t0 + 241 * 300_000 });
+      const mounted = mountApi(ops, { api: ApiConfigSchema.parse({}), reader });
+      try {
+        // the same anomalies as from the in-memory store, warm-up included (read across the partitions)
+        const store = new BarStore({ maxPerSeries: 5000 });
+        for (const b of aapl) store.upsert(b, true);
+        const fromStore = await findAnomalies(storeBarReader(store), { symbol: 'AAPL', interval: '5m', from: aapl[140]?.start, limit: 1000 });
+        const res = await fetch(`${ops.url}/api/anomalies?symbol=AAPL&interval=5m&from=${aapl[140]?.start}`);
+        expect(res.status).toBe(200);
+        const fromCassandra = (await res.json()) as { bars: number; warmupBars: number; anomalies: ApiAnomaly[] };
+        expect(fromCassandra).toMatchObject({ bars: 100, warmupBars: 101 });
+        expect(fromCassandra.anomalies.map((a) => [a.ts, a.kind, a.score.toFixed(6)])).toEqual(fromStore.anomalies.map((a) => [a.ts, a.kind, a.score.toFixed(6)]));
+        expect(fromCassandra.anomalies.map((a) => a.ts)).toEqual([aapl[150]?.start, aapl[150]?.start, aapl[200]?.start]);
+        // and the page draws them (no stream in this mode: it answers 503 and the page still shows the history)
+        await page.goto(`${ops.url}/?symbol=AAPL&interval=5m`);
+        await waitFor("window.__tickflowChart?.symbol === 'AAPL' && window.__tickflowChart.ready && window.__tickflowChart.bars().length === 240");
+        const markers = await probe((p) => p.markers());
+        expect(markers.map((m) => [m.time * 1000, m.text.split(' ')[0]])).toEqual([
+          [aapl[150]?.start, 'ret'],
+          [aapl[150]?.start, 'vol'],
+          [aapl[200]?.start, 'ret'],
+        ]);
+      } finally {
+        mounted.close();
+      }
+    } finally {
+      await ops.close();
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`, [], { readTimeout: 60_000 }).catch(() => {});
+      await client.shutdown();
+    }
+  }, 180_000);
 
   it('with TICKFLOW_API_TOKEN set, asks for the token, and takes it from #token=', async () => {
     const secured = await startDemo({ TICKFLOW_API_TOKEN: 'browser-test-token' });
