@@ -142,7 +142,8 @@ const chart = createChart($('chart'), {
   autoSize: true,
   layout: { background: { color: '#0f1420' }, textColor: '#8391a7' },
   grid: { vertLines: { color: '#1b2333' }, horzLines: { color: '#1b2333' } },
-  timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2c3750' },
+  // room right of the newest candle for its anomaly marker's text
+  timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2c3750', rightOffsetPixels: 56 },
   rightPriceScale: { borderColor: '#2c3750' },
   crosshair: { mode: 0 },
 });
@@ -304,7 +305,10 @@ async function load(symbol: string, interval: string): Promise<void> {
   const [{ bars }, found] = await Promise.all([
     withAuth(() => api<{ bars: Bar[] }>(`/api/bars?${query}`)),
     // the same query: the anomalies among the bars drawn (scored after a warm-up read before them)
-    withAuth(() => api<{ anomalies: Anomaly[]; threshold: number; window: number }>(`/api/anomalies?${query}`)).catch(() => ({ anomalies: [] as Anomaly[], ...scoring })),
+    withAuth(() => api<{ anomalies: Anomaly[]; threshold: number; window: number }>(`/api/anomalies?${query}`)).catch((e: unknown) => {
+      console.warn('tickflow: no anomaly markers:', e); // the candles still draw
+      return { anomalies: [] as Anomaly[], ...scoring };
+    }),
   ]);
   if (gen !== generation) return;
   candles.setData(bars.map(candle));

@@ -314,6 +314,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
       await page.selectOption('#symbol', 'AAPL');
       await waitFor("window.__tickflowChart.symbol === 'AAPL' && window.__tickflowChart.ready && window.__tickflowChart.markers().length === 4");
       await page.waitForSelector('#symbols tbody tr', { timeout: 10_000 });
+      await page.mouse.move(1200, 600); // over the side panel: no crosshair in the picture
       mkdirSync(join(ROOT, 'test-results'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'test-results/dashboard-anomalies.png') });
       expect(output.join('')).not.toContain('[page error]');
