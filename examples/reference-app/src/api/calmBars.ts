@@ -1,7 +1,14 @@
 import { parseInterval, seededRandom } from '@tickflow/core';
 import type { ApiBar } from './BarReader.js';
 
-/** A spike {@link calmBars} injects into its series. */
+/**
+ * A spike {@link calmBars} injects into its series.
+ *
+ * @example
+ * ```ts
+ * const jumpOnVolume: BarSpike = { at: 150, price: 1.025, volume: 30 }; // +2.5 % on 30× the volume
+ * ```
+ */
 export interface BarSpike {
   /** Index of the bar. */
   at: number;

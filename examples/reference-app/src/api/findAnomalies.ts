@@ -5,7 +5,15 @@ import type { BarsQuery } from './BarsQuerySchema.js';
 import { barAnomalies } from './barAnomalies.js';
 import { readWarmup } from './readWarmup.js';
 
-/** What {@link findAnomalies} found. */
+/**
+ * What {@link findAnomalies} found.
+ *
+ * @example
+ * ```ts
+ * const found: FoundAnomalies = await findAnomalies(reader, { symbol: 'AAPL', interval: '5m', limit: 1000 });
+ * if (found.warmupBars < 101) console.warn('a young series: its first bars are scored against a short history');
+ * ```
+ */
 export interface FoundAnomalies {
   /** Anomalies among the queried bars, oldest first. */
   anomalies: ApiAnomaly[];
