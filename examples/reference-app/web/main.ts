@@ -251,11 +251,39 @@ let source: EventSource | undefined;
 let generation = 0;
 let lastBar: Bar | undefined;
 
+/** Index of the data point at `time` in a series' data (sorted by time), or -1. */
+function indexOf(data: readonly { time: unknown }[], time: number): number {
+  let lo = 0;
+  let hi = data.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = Number(data[mid]?.time);
+    if (at === time) return mid;
+    if (at < time) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 function apply(e: BarEvent) {
-  const last = candles.data().at(-1);
+  const data = candles.data();
+  const last = data.at(-1);
   const historical = last !== undefined && t(e.bar) < Number(last.time);
-  candles.update(candle(e.bar), historical);
-  volume.update(vol(e.bar), historical);
+  if (historical && indexOf(data, t(e.bar)) < 0) {
+    // A bar for an older window not drawn yet (e.g. a late trade opened a window that had none):
+    // update() can only replace older points, so insert it and redraw.
+    const at = (d: readonly { time: unknown }[]) => d.findIndex((p) => Number(p.time) > t(e.bar));
+    const cs = [...data] as CandlestickData[];
+    cs.splice(at(cs), 0, candle(e.bar));
+    const vs = [...volume.data()] as HistogramData[];
+    const vi = at(vs);
+    vs.splice(vi < 0 ? vs.length : vi, 0, vol(e.bar));
+    candles.setData(cs);
+    volume.setData(vs);
+  } else {
+    candles.update(candle(e.bar), historical);
+    volume.update(vol(e.bar), historical);
+  }
   probe.liveUpdates++;
   if (e.restatement && e.final) probe.restatements++;
   if (!historical) {

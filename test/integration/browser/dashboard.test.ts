@@ -253,7 +253,8 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     const store = new BarStore({ maxPerSeries: 5000 });
     const t0 = Date.UTC(2024, 0, 2, 14, 30);
     const aapl = calmBars({ symbol: 'AAPL', n: 240, start: t0, seed: 21, spikes: [{ at: 150, price: 1.025, volume: 30 }, { at: 200, price: 0.975 }] });
-    for (const b of [...aapl, ...calmBars({ symbol: 'MSFT', n: 240, start: t0, seed: 22 })]) store.upsert(b, true);
+    const msft = calmBars({ symbol: 'MSFT', n: 240, start: t0, seed: 22 });
+    for (const b of [...aapl, ...msft.filter((_, i) => i !== 230)]) store.upsert(b, true); // MSFT has a gap at 230
     const ops = await startOpsServer({ host: '127.0.0.1', port: 0, registry: new Registry() });
     const health = { trades: 48_000, tradesPerSecond: 120, invalid: 0, late: 0, duplicates: 0, deadLettered: 0, lagMs: 850 };
     const mounted = mountApi(ops, { api: ApiConfigSchema.parse({}), reader: storeBarReader(store), feed: store, health: () => health });
@@ -311,6 +312,13 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
       await waitFor("window.__tickflowChart.symbol === 'MSFT' && window.__tickflowChart.ready");
       expect(await probe((p) => p.markers().length)).toBe(0);
       expect(await page.textContent('#anomalies')).toContain('none among these bars');
+      // a bar arriving for the older window the chart has no candle for (the gap) is inserted in order
+      expect(await probe((p) => p.bars().length)).toBe(239);
+      store.upsert(msft[230] as (typeof msft)[number], true);
+      await waitFor('window.__tickflowChart.bars().length === 240', 10_000);
+      const times = await probe((p) => p.bars().map((b) => b.time));
+      expect(times).toEqual(msft.map((b) => b.start / 1000));
+      expect(await probe((p) => p.volumes().map((v) => v.time))).toEqual(times);
       await page.selectOption('#symbol', 'AAPL');
       await waitFor("window.__tickflowChart.symbol === 'AAPL' && window.__tickflowChart.ready && window.__tickflowChart.markers().length === 4");
       await page.waitForSelector('#symbols tbody tr', { timeout: 10_000 });
