@@ -252,6 +252,23 @@ describe('mountApi: anomalies', () => {
     expect((await body(res)).error).toMatch(new RegExp(`^bad parameter ${param}: `));
   });
 
+  it('takes the operator settings: a lower threshold flags more and says so; bad settings fail at mount', async () => {
+    const store = new BarStore({ maxPerSeries: 5000 });
+    for (const b of calmBars({ symbol: 'AAPL', n: 200, start: T0, seed: 21, spikes: [{ at: 150, volume: 6 }] })) store.upsert(b, true);
+    ops = await startOpsServer({ host: '127.0.0.1', port: 0, registry: new Registry() });
+    const mount = (anomalies: MountApiOptions['anomalies']) =>
+      mountApi(ops as OpsServer, { api: ApiConfigSchema.parse({}), reader: storeBarReader(store), webRoot: false, ...(anomalies ? { anomalies } : {}) });
+    expect(() => mount({ window: 1 })).toThrow(/window must be an integer >= 2/);
+    api = mount(undefined);
+    const strict = await body(await get(`${ops.url}/api/anomalies?symbol=AAPL`));
+    expect(strict.anomalies).toEqual([]); // 6× volume scores 4.5 σ on this seed: under the default 5
+    api.close();
+    api = mount({ threshold: 4, window: 50, kinds: ['volume'] });
+    const loose = await body(await get(`${ops.url}/api/anomalies?symbol=AAPL`));
+    expect(loose).toMatchObject({ threshold: 4, window: 50 });
+    expect(loose.anomalies.map((a: ApiAnomaly) => [a.ts, a.kind])).toEqual([[T0 + 150 * 300_000, 'volume']]);
+  });
+
   it('is behind the same auth and rate limits as /api/bars', async () => {
     const { url } = await startSpiky({ token: 'anomaly-token-1', ratePerSecond: 0.001, burst: 2 });
     expect((await get(`${url}/api/anomalies?symbol=AAPL`)).status).toBe(401);

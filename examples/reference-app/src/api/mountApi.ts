@@ -4,6 +4,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { z } from 'zod';
 import type { OpsServer } from '../ops/startOpsServer.js';
 import { anomaliesOf } from './anomaliesOf.js';
+import { barAnomalies } from './barAnomalies.js';
 import type { ApiConfig } from './ApiConfigSchema.js';
 import type { BarAnomalyOptions } from './BarAnomalyOptions.js';
 import type { BarFeed } from './BarFeed.js';
@@ -107,6 +108,7 @@ export function mountApi(ops: OpsServer, options: MountApiOptions): MountedApi {
   const staleAfterMs = options.staleAfterMs ?? 60_000;
   const log = options.log ?? (() => {});
   const anomalyOptions = options.anomalies ?? {};
+  barAnomalies([], anomalyOptions); // bad settings fail here (ConfigurationError), not on every request
   // Live anomalies: each final bar is scored after the bars before it, read back from the reader
   // (only while someone listens). Failures are logged; the bar itself has already been streamed.
   const unsubscribeAnomalies = options.feed?.subscribe((bar) => {
