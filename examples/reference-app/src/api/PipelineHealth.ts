@@ -22,4 +22,6 @@ export interface PipelineHealth {
   deadLettered: number;
   /** How far the pipeline trails its input, ms: watermark behind the newest event time (demo), or consumer lag. `null` before any data. */
   lagMs: number | null;
+  /** Messages behind the input partitions' high watermarks (Kafka consumer lag; `tickflow process` only). `null` before the first fetch. */
+  consumerLag?: number | null;
 }

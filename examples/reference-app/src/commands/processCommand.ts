@@ -5,12 +5,13 @@ import { concat, map, NEVER, Observable, type OperatorFunction, Subject, type Su
 import type { CommandContext } from '../cli/CommandContext.js';
 import { type Checkpoint, CheckpointStore } from '../cassandra/checkpoints.js';
 import { cassandraBarReader } from '../api/cassandraBarReader.js';
-import { mountApi } from '../api/mountApi.js';
+import { buildWebInBackground } from '../api/buildWebInBackground.js';
 import { connectCassandra } from '../cassandra/connectCassandra.js';
 import { CommitTracker } from '../commit/CommitTracker.js';
 import { connectOrExplain, kafkaClients } from '../kafka/connectKafka.js';
 import { deadLetterRecord } from '../kafka/deadLetterRecord.js';
 import { startOpsServerWithFallback } from '../ops/startOpsServerWithFallback.js';
+import { mountProcessApi, type ProcessApi } from '../process/mountProcessApi.js';
 import { type ProcessorRecord, type ProcessorSinks, processorPipeline } from '../process/processorPipeline.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,6 +68,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   let sinks: ProcessorSinks;
   let checkpoints: CheckpointStore | undefined;
   let cassandraClient: { shutdown(): Promise<void> } | undefined;
+  let page: ProcessApi | undefined;
   const latencyOf = <T extends object>(target: string, op: OperatorFunction<T, Ack<T>>): OperatorFunction<T, Ack<T>> => {
     const started = new WeakMap<object, number>();
     return (src) =>
@@ -99,8 +101,10 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   } else {
     const client = await connectCassandra(config);
     cassandraClient = client;
-    // The query API over the Gold tables (docs/guides/dashboard.md); the page needs the demo's live feed.
-    mountApi(ops, { api: config.api, reader: cassandraBarReader(client, { keyspace: config.cassandra.keyspace, symbols: config.symbols }), webRoot: false, log: telemetry.log });
+    // The page at `/`, the query API over the Gold tables and a live stream of the Gold bars written (docs/guides/dashboard.md).
+    page = mountProcessApi(ops, { api: config.api, reader: cassandraBarReader(client, { keyspace: config.cassandra.keyspace, symbols: config.symbols }), registry: telemetry.registry, watermark: () => tracker.watermark, pipeline: config.pipeline, log: telemetry.log });
+    for (const line of page.api.banner) out(line);
+    buildWebInBackground(out);
     checkpoints = new CheckpointStore(client, config.cassandra.keyspace, config.kafka.groupId);
     await checkpoints.ensure();
     await connectOrExplain('producer', config.kafka.brokers, () => producer.connect());
@@ -226,7 +230,10 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
     instrumentation: telemetry.inst,
     metrics: m,
   }).subscribe({
-    next: () => written++,
+    next: (event) => {
+      written++;
+      page?.onWrite(event); // Gold bars reach the live stream once Cassandra acknowledged them
+    },
     error: (e: unknown) => {
       failed = e;
       resolveDone();
@@ -244,6 +251,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
 
   const closeAll = async () => {
     clearInterval(loop);
+    page?.close();
     await source.close({ drainTimeoutMs: 0 }).catch((error: unknown) => telemetry.log('warn', 'source_close_failed', { error }));
     sub.unsubscribe();
     await producer.disconnect().catch(() => {});
