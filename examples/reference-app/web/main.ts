@@ -50,7 +50,7 @@ interface Anomaly {
 interface Health {
   now: number;
   staleAfterMs: number;
-  pipeline: null | { trades: number; tradesPerSecond: number; invalid: number; late: number; duplicates: number; deadLettered: number; lagMs: number | null };
+  pipeline: null | { trades: number; tradesPerSecond: number; invalid: number; late: number; duplicates: number; deadLettered: number; lagMs: number | null; consumerLag?: number | null };
   symbols: { symbol: string; lastUpdate: number | null; lastBarStart: number | null; ageMs: number | null; stale: boolean }[];
 }
 
@@ -390,6 +390,8 @@ async function refreshHealth() {
           ['duplicates', String(p.duplicates)],
           ['DLQ', String(p.deadLettered), p.deadLettered > 0],
           ['lag', dur(p.lagMs)],
+          // tickflow process: Kafka consumer lag (messages not read yet)
+          ...(p.consumerLag !== undefined ? [['consumer lag', p.consumerLag === null ? '—' : p.consumerLag.toLocaleString('en-US'), (p.consumerLag ?? 0) > 10_000] as [string, string, boolean]] : []),
         ]
       : [['pipeline', 'no counters in this mode']];
     $('counters').innerHTML = rows.map(([k, v, warn]) => `<dt>${k}</dt><dd${warn ? ' class="warn"' : ''}>${v}</dd>`).join('');

@@ -1,8 +1,8 @@
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { type InvalidRecord, type Quote, quoteAvroSchema, type Trade, TradeSchema } from '@tickflow/core';
 import { validate } from '@tickflow/operators';
-import { jsonEncoder, kafkaSink } from '@tickflow/sinks/kafka';
-import type { Producer } from 'kafkajs';
+import { jsonEncoder, type KafkaAckMeta, kafkaSink, trackingPartitioner } from '@tickflow/sinks/kafka';
+import { Partitioners, type Producer } from 'kafkajs';
 import { EMPTY, finalize, lastValueFrom, map, merge, type Observable, share, Subject, takeUntil, tap } from 'rxjs';
 import type { CommandContext } from '../cli/CommandContext.js';
 import { connectOrExplain, kafkaClients } from '../kafka/connectKafka.js';
@@ -61,6 +61,9 @@ export async function produce(ctx: CommandContext): Promise<void> {
   let registryClient: SchemaRegistry | undefined;
   let quotes: Observable<unknown> = EMPTY;
   let run: Observable<unknown>;
+  /** Newest acknowledged offset per `topic/partition` (from the acks' meta). */
+  const newest = new Map<string, string>();
+  let notePlace: (meta: KafkaAckMeta | undefined) => void = () => {};
   if (flags.dryRun) {
     run = merge(
       valid$.pipe(tap((t) => out(`${isCrypto(t.symbol) ? topics.crypto : topics.trades} ${JSON.stringify(t)}`))),
@@ -68,12 +71,18 @@ export async function produce(ctx: CommandContext): Promise<void> {
     );
   } else {
     const { kafka, registry } = kafkaClients(config, telemetry);
-    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // kafkajs's default partitioner (murmur2 of the key, as before), watched so every ack carries its partition and offset (ADR 0097)
+    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: trackingPartitioner(Partitioners.DefaultPartitioner) });
     await connectOrExplain('producer', config.kafka.brokers, () => p.connect());
     producer = p;
     producerClient = p;
     registryClient = registry;
     const sentAt = new WeakMap<object, number>();
+    notePlace = (meta) => {
+      if (meta?.partition === undefined || meta.offset === undefined || meta.deadLetter !== undefined) return;
+      newest.set(`${meta.topic}/${meta.partition}`, meta.offset);
+      m.producedOffset.set(Number(meta.offset), { topic: meta.topic, partition: String(meta.partition) });
+    };
     const latency = (target: string) => (ack: { record: object }) => {
       const t0 = sentAt.get(ack.record);
       if (t0 !== undefined) m.writeLatency.observe((Date.now() - t0) / 1000, { target });
@@ -89,6 +98,7 @@ export async function produce(ctx: CommandContext): Promise<void> {
           onInvalid: () => m.deadLettered.inc(1, { stage: 'produce' }),
           instrumentation: telemetry.inst,
         }),
+        tap((ack) => notePlace(ack.meta)),
         tap(latency('kafka')),
       ),
       dlqUntilDone$.pipe(
@@ -120,7 +130,8 @@ export async function produce(ctx: CommandContext): Promise<void> {
   const finished = lastValueFrom(merge(run, quotes).pipe(tap(() => acked++)), { defaultValue: undefined });
   await Promise.race([finished, shutdown.requested()]);
   if (!shutdown.stopping) {
-    out(`produce: input ended; ${acked} records acknowledged`);
+    const places = [...newest].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([place, offset]) => `${place}@${offset}`);
+    out(`produce: input ended; ${acked} records acknowledged${places.length ? `; newest offsets ${places.join(' ')}` : ''}`);
     await source.close();
     await producer?.disconnect();
     await ops.close();

@@ -22,6 +22,8 @@ export interface AppMetrics {
   committedOffset: Gauge;
   /** Coarse windows whose records are held uncommitted (process). */
   openWindows: Gauge;
+  /** Offset of the newest record Kafka acknowledged to the producer, per topic/partition (produce). */
+  producedOffset: Gauge;
 }
 
 /**
@@ -52,5 +54,6 @@ export function appMetrics(inst: Instrumentation): AppMetrics {
     lastEventTime: inst.gauge('last_event_time_seconds', { help: 'Event time of the newest trade per symbol', labelNames: ['symbol'] }),
     committedOffset: inst.gauge('committed_offset', { help: 'Offset committed per partition', labelNames: ['topic', 'partition'] }),
     openWindows: inst.gauge('open_windows', { help: 'Coarse windows whose records are held uncommitted' }),
+    producedOffset: inst.gauge('produced_offset', { help: 'Offset of the newest record Kafka acknowledged to the producer', labelNames: ['topic', 'partition'] }),
   };
 }
