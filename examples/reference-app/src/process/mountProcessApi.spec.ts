@@ -32,7 +32,7 @@ function arrayReader(stored: ApiBar[]): BarReader {
   };
 }
 
-async function start(stored: ApiBar[] = []) {
+async function start(stored: ApiBar[] = [], reader: BarReader = arrayReader(stored)) {
   const telemetry = createTelemetry({ logLevel: 'error', write: () => {} });
   const webRoot = mkdtempSync(join(tmpdir(), 'tickflow-web-'));
   writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>tickflow</title><div id="chart"></div>');
@@ -40,7 +40,7 @@ async function start(stored: ApiBar[] = []) {
   let wm = Number.NEGATIVE_INFINITY;
   page = mountProcessApi(ops, {
     api: ApiConfigSchema.parse({ token: TOKEN }),
-    reader: arrayReader(stored),
+    reader,
     registry: telemetry.registry,
     watermark: () => wm,
     pipeline: { maxOutOfOrdernessMs: 600_000, allowedLatenessMs: 0, idleTimeoutMs: 60_000 },
@@ -124,6 +124,31 @@ describe('mountProcessApi', () => {
     expect(got.map((e) => e.name)).toEqual(['bar', 'anomaly']);
     const anomaly = got[1]?.data as ApiAnomaly | undefined;
     expect([anomaly?.kind, anomaly?.ts]).toEqual(['volume', spike.start]);
+  });
+
+  it('a bar query without a range reads up to the newest bar written (a replayed older day), with a range as asked', async () => {
+    const asked: unknown[] = [];
+    const spy: BarReader = {
+      bars: async (q) => {
+        asked.push({ ...q });
+        return [];
+      },
+      symbols: async () => ['AAPL'],
+    };
+    const { url, page } = await start([], spy);
+    const get = (qs: string) => fetch(`${url}/api/bars?${qs}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    await get('symbol=AAPL&interval=5m');
+    page.onWrite({ kind: 'bar', bar: bar(3) });
+    page.onWrite({ kind: 'bar', bar: bar(1) }); // an older window written later does not move the anchor
+    await get('symbol=AAPL&interval=5m&limit=10');
+    await get('symbol=AAPL&interval=1h'); // no 1h bar written yet
+    await get(`symbol=AAPL&interval=5m&from=${T0}`);
+    expect(asked).toEqual([
+      { symbol: 'AAPL', interval: '5m', limit: 1000 },
+      { symbol: 'AAPL', interval: '5m', limit: 10, to: T0 + 4 * 300_000 },
+      { symbol: 'AAPL', interval: '1h', limit: 1000 },
+      { symbol: 'AAPL', interval: '5m', limit: 1000, from: T0 },
+    ]);
   });
 
   it('/api/health shows the processor’s metrics and each symbol’s last Gold bar', async () => {

@@ -51,7 +51,9 @@ export interface ProcessApi {
  * Cassandra acknowledged it; a window sent again — e.g. rewritten after a rebalance — is marked as
  * a restatement), anomaly events for those bars, and `/api/health` from the processor's own
  * metrics ({@link processHealth}). A symbol is stale when no bar of it was written for one 5m window
- * plus the watermark's delay (out-of-orderness, lateness, idle timeout) plus a minute.
+ * plus the watermark's delay (out-of-orderness, lateness, idle timeout) plus a minute. A bar query
+ * without `from`/`to` (the page's first load) reads the newest bars up to the newest one written
+ * since start when that is in the past (a replay of an older day), else up to now.
  *
  * @param ops - the processor's ops server (the page and API share its port)
  * @param options - API config, reader, registry, watermark, pipeline settings
@@ -66,11 +68,25 @@ export function mountProcessApi(ops: OpsServer, options: MountProcessApiOptions)
   const log = options.log ?? (() => {});
   const hub = new BarHub({ onError: (error) => log('warn', 'bar_stream_listener_failed', { error: String(error) }) });
   const health = processHealth({ registry: options.registry, watermark: options.watermark, ...(options.sampleEveryMs !== undefined ? { sampleEveryMs: options.sampleEveryMs } : {}) });
+  // Without `to`, a query reads the bars before the newest one this processor wrote, not before
+  // the wall clock: a replay of an older day shows its bars too.
+  const newestEnd = new Map<string, number>();
+  hub.subscribe((bar) => {
+    const k = `${bar.symbol}|${bar.interval}`;
+    if (!(bar.end <= (newestEnd.get(k) ?? Number.NEGATIVE_INFINITY))) newestEnd.set(k, bar.end);
+  });
+  const reader: BarReader = {
+    bars: (q) => {
+      const end = q.to === undefined && q.from === undefined ? newestEnd.get(`${q.symbol}|${q.interval}`) : undefined;
+      return options.reader.bars(end === undefined || end > Date.now() ? q : { ...q, to: end });
+    },
+    symbols: () => options.reader.symbols(),
+  };
   const p = options.pipeline;
   const staleAfterMs = 300_000 + p.maxOutOfOrdernessMs + p.allowedLatenessMs + p.idleTimeoutMs + 60_000;
   const api = mountApi(ops, {
     api: options.api,
-    reader: options.reader,
+    reader,
     feed: hub,
     health: health.health,
     staleAfterMs,
