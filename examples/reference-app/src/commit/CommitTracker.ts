@@ -32,8 +32,17 @@ export interface CommitPoint {
 export interface CommitTrackerOptions {
   /** Finest window (ms), the one trades go into: a trade is late when its window is closed. Default 5 min. */
   fineWindowMs?: number;
-  /** Coarsest window (ms) built from the finest by rollup: the unit of replay. Default 1 h. */
+  /** Coarsest window (ms) built from the finest by rollup. Default 1 h. */
   coarseWindowMs?: number;
+  /**
+   * The unit of replay: `'coarse'` (default) holds the commit at the first record of every coarse
+   * window not yet released — a crash replays up to a coarse window. `'fine'` holds it at the first
+   * record of every fine window not yet released, plus the last record fed into every coarse window
+   * whose coarse bar is not written for its latest input: the restarted processor must then seed
+   * the coarse rollup from the fine bars already in the store (`SeededRollup`, ADR 0105), and a
+   * crash replays about one fine window.
+   */
+  replayUnit?: 'fine' | 'coarse';
   /** `allowedLatenessMs` of the window operator. Default 0. */
   allowedLatenessMs?: number;
   /**
@@ -62,14 +71,26 @@ interface PartitionState {
   closedThrough: number;
 }
 
-interface CoarseWindow {
+/** A window of the replay unit (coarse, or fine with `replayUnit: 'fine'`). */
+interface UnitWindow {
   readonly end: number;
   /** partition key → smallest offset of a record from that partition fed into this window. */
   readonly firsts: Map<string, number>;
-  /** Bars of this window (fine and coarse) emitted and not yet written. */
+  /** Bars starting in this window emitted and not yet written. */
   outstanding: number;
-  /** The coarse bar itself has been written at least once. */
-  coarseWritten: boolean;
+  /** The bar as long as the unit has been written at least once. */
+  unitWritten: boolean;
+}
+
+/** `replayUnit: 'fine'`: a coarse window whose coarse bar the rollup still owes. */
+interface CoarseDebt {
+  readonly end: number;
+  /** partition key → largest offset of a record from that partition fed into (or touching) this window. */
+  readonly lasts: Map<string, number>;
+  /** Bumped whenever the rollup takes in something the coarse bar must reflect. */
+  version: number;
+  /** Highest version whose coarse bar is written. */
+  writtenVersion: number;
 }
 
 
@@ -104,17 +125,25 @@ interface CoarseWindow {
 export class CommitTracker {
   readonly #fine: number;
   readonly #coarse: number;
+  /** Size of the windows that hold commits: the coarse one, or the fine one with `replayUnit: 'fine'`. */
+  readonly #unit: number;
+  readonly #fineUnit: boolean;
   readonly #lateness: number;
   readonly #initial: (topic: string, partition: number) => number;
   readonly #onDurable: ((pos: RecordPosition) => void) | undefined;
   readonly #partitions = new Map<string, PartitionState>();
-  readonly #windows = new Map<string, CoarseWindow>();
+  readonly #windows = new Map<string, UnitWindow>();
+  readonly #debts = new Map<string, CoarseDebt>();
+  /** Coarse bar → the version of its window it reflects (the sink's ack hands back the same object). */
+  readonly #stamps = new WeakMap<object, number>();
   #wm = Number.NEGATIVE_INFINITY;
 
-  /** @param options - window sizes and allowed lateness of the pipeline */
+  /** @param options - window sizes, replay unit and allowed lateness of the pipeline */
   constructor(options: CommitTrackerOptions = {}) {
     this.#fine = options.fineWindowMs ?? 300_000;
     this.#coarse = options.coarseWindowMs ?? 3_600_000;
+    this.#fineUnit = options.replayUnit === 'fine';
+    this.#unit = this.#fineUnit ? this.#fine : this.#coarse;
     this.#lateness = options.allowedLatenessMs ?? 0;
     this.#initial = options.initialClosedThrough ?? (() => Number.NEGATIVE_INFINITY);
     this.#onDurable = options.onDurable;
@@ -126,6 +155,11 @@ export class CommitTracker {
   /** The current watermark as the tracker knows it. */
   get watermark(): number {
     return this.#wm;
+  }
+
+  /** Length (ms) of the windows whose records a replay re-reads whole: what `skipOnReplay` must be given. */
+  get replayUnitMs(): number {
+    return this.#unit;
   }
 
   /**
@@ -183,16 +217,56 @@ export class CommitTracker {
    */
   feed(r: TrackedRecord, symbol: string, ts: number): boolean {
     if (floorTo(ts, this.#fine) + this.#fine + this.#lateness <= this.#wm || Number.isNaN(ts)) return false;
-    const start = floorTo(ts, this.#coarse);
+    const start = floorTo(ts, this.#unit);
     const wkey = `${symbol}|${start}`;
     let w = this.#windows.get(wkey);
     if (w === undefined) {
-      w = { end: start + this.#coarse, firsts: new Map(), outstanding: 0, coarseWritten: false };
+      w = { end: start + this.#unit, firsts: new Map(), outstanding: 0, unitWritten: false };
       this.#windows.set(wkey, w);
     }
     const first = w.firsts.get(r.key);
     if (first === undefined || r.offset < first) w.firsts.set(r.key, r.offset);
+    if (this.#fineUnit) this.#hold(r, symbol, ts);
     return true;
+  }
+
+  /**
+   * `replayUnit: 'fine'`: a record's coarse window owes a coarse bar although the record itself
+   * does not enter the fine windows — a replayed record of a finished fine window made the rollup
+   * rebuild its coarse window from the store (`SeededRollup.touch` returned true). The commit is
+   * held at this record until that coarse bar is written. A no-op with `replayUnit: 'coarse'`.
+   * @param r - the record
+   * @param symbol - its symbol
+   * @param ts - its event time
+   */
+  touch(r: TrackedRecord, symbol: string, ts: number): void {
+    if (!this.#fineUnit || Number.isNaN(ts)) return;
+    const d = this.#hold(r, symbol, ts);
+    d.version++;
+  }
+
+  /**
+   * `replayUnit: 'fine'`: the rollup found nothing to build for a coarse window it was seeding (no
+   * fine bar in the store nor in the stream): no coarse bar is owed for what it has taken in so far.
+   * @param symbol - the symbol
+   * @param start - the coarse window's start
+   */
+  settle(symbol: string, start: number): void {
+    const d = this.#debts.get(`${symbol}|${floorTo(start, this.#coarse)}`);
+    if (d && d.writtenVersion < d.version) d.writtenVersion = d.version;
+  }
+
+  #hold(r: TrackedRecord, symbol: string, ts: number): CoarseDebt {
+    const start = floorTo(ts, this.#coarse);
+    const dkey = `${symbol}|${start}`;
+    let d = this.#debts.get(dkey);
+    if (d === undefined) {
+      d = { end: start + this.#coarse, lasts: new Map(), version: 0, writtenVersion: 0 };
+      this.#debts.set(dkey, d);
+    }
+    const last = d.lasts.get(r.key);
+    if (last === undefined || r.offset > last) d.lasts.set(r.key, r.offset);
+    return d;
   }
 
   /**
@@ -204,31 +278,46 @@ export class CommitTracker {
   }
 
   /**
-   * A bar (fine or coarse) was emitted towards the store.
-   * @param bar - its symbol and window start
+   * A bar (fine or coarse) was emitted towards the store. With `replayUnit: 'fine'`, call it for a
+   * fine bar before the rollup takes the bar in, and for a coarse bar as the rollup emits it.
+   * @param bar - its symbol, window start and (to tell a coarse bar from a fine one) end
    */
-  barEmitted(bar: { symbol: string; start: number }): void {
+  barEmitted(bar: { symbol: string; start: number; end?: number }): void {
+    if (this.#fineUnit) {
+      const d = this.#debts.get(`${bar.symbol}|${floorTo(bar.start, this.#coarse)}`);
+      if (bar.end !== undefined && bar.end - bar.start === this.#coarse) {
+        if (d) this.#stamps.set(bar, d.version);
+        return;
+      }
+      if (d) d.version++;
+    }
     const w = this.#windowOf(bar);
     if (w) w.outstanding++;
   }
 
   /**
    * A bar was written durably.
-   * @param bar - its symbol, start and end (a bar as long as the coarse window marks that window's bar as written)
+   * @param bar - the bar object given to {@link barEmitted}: its symbol, start and end (a bar as long as the replay unit marks that window's bar as written)
    */
   barWritten(bar: { symbol: string; start: number; end: number }): void {
+    if (this.#fineUnit && bar.end - bar.start === this.#coarse) {
+      const d = this.#debts.get(`${bar.symbol}|${floorTo(bar.start, this.#coarse)}`);
+      const v = this.#stamps.get(bar);
+      if (d && v !== undefined && v > d.writtenVersion) d.writtenVersion = v;
+      return;
+    }
     const w = this.#windowOf(bar);
     if (!w) return;
     if (w.outstanding > 0) w.outstanding--;
-    if (bar.end - bar.start === this.#coarse) w.coarseWritten = true;
+    if (bar.end - bar.start === this.#unit) w.unitWritten = true;
   }
 
-  #windowOf(bar: { symbol: string; start: number }): CoarseWindow | undefined {
-    return this.#windows.get(`${bar.symbol}|${floorTo(bar.start, this.#coarse)}`);
+  #windowOf(bar: { symbol: string; start: number }): UnitWindow | undefined {
+    return this.#windows.get(`${bar.symbol}|${floorTo(bar.start, this.#unit)}`);
   }
 
-  #done(w: CoarseWindow): boolean {
-    return this.#wm >= w.end + this.#lateness && w.coarseWritten && w.outstanding === 0;
+  #done(w: UnitWindow): boolean {
+    return this.#wm >= w.end + this.#lateness && w.unitWritten && w.outstanding === 0;
   }
 
   /**
@@ -260,6 +349,15 @@ export class CommitTracker {
         continue;
       }
       for (const [key, off] of w.firsts) if (off < (first.get(key) ?? Number.POSITIVE_INFINITY)) first.set(key, off);
+    }
+    // Coarse bars still owed hold their partitions at the last record that fed them: a restart
+    // reads it again, and the rollup rebuilds the coarse window from the stored fine bars.
+    for (const [dkey, d] of this.#debts) {
+      if (this.#wm >= d.end + this.#lateness && d.writtenVersion >= d.version) {
+        this.#debts.delete(dkey);
+        continue;
+      }
+      for (const [key, off] of d.lasts) if (off < (first.get(key) ?? Number.POSITIVE_INFINITY)) first.set(key, off);
     }
     const out: CommitPoint[] = [];
     for (const [key, p] of this.#partitions) {
@@ -314,12 +412,13 @@ export class CommitTracker {
     const key = `${topic}|${partition}`;
     this.#partitions.delete(key);
     for (const w of this.#windows.values()) w.firsts.delete(key);
+    for (const d of this.#debts.values()) d.lasts.delete(key);
   }
 
-  /** Counts for metrics and tests. */
-  stats(): { partitions: number; openWindows: number; pendingRecords: number } {
+  /** Counts for metrics and tests (`openWindows`: windows of the replay unit; `owedCoarseBars`: with `replayUnit: 'fine'`). */
+  stats(): { partitions: number; openWindows: number; owedCoarseBars: number; pendingRecords: number } {
     let pendingRecords = 0;
     for (const p of this.#partitions.values()) pendingRecords += p.pending.size;
-    return { partitions: this.#partitions.size, openWindows: this.#windows.size, pendingRecords };
+    return { partitions: this.#partitions.size, openWindows: this.#windows.size, owedCoarseBars: this.#debts.size, pendingRecords };
   }
 }

@@ -5,6 +5,7 @@ import type { CommitTracker, TrackedRecord } from '../commit/CommitTracker.js';
 import { skipOnReplay } from '../commit/skipOnReplay.js';
 import type { AppMetrics } from '../ops/appMetrics.js';
 import { partitionWatermark } from './partitionWatermark.js';
+import { type FineBarReader, SeededRollup } from './SeededRollup.js';
 
 /** A record read from Kafka (the shape `kafkaSource` emits). */
 export interface ProcessorRecord {
@@ -39,6 +40,13 @@ export interface ProcessorPipelineOptions {
   partitions?: readonly string[];
   /** Whether a partition may count as idle (false while it still has a backlog). */
   canIdle?: (part: string) => boolean;
+  /**
+   * Reads stored 5m bars (Gold) to seed the 1h rollup of an hour whose first part is already
+   * committed. Required when the tracker runs with `replayUnit: 'fine'` (ADR 0105).
+   */
+  readFine?: FineBarReader;
+  /** Told about a failed seed read (retried). */
+  onSeedError?: (error: unknown, symbol: string, start: number) => void;
   /** Called when a partition is delivered again from an earlier offset (rebalance): forget its queue. */
   onRedelivery?: (topic: string, partition: number) => void;
   instrumentation?: Instrumentation;
@@ -75,10 +83,18 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
   return new Observable<ProcessorEvent>((subscriber) => {
     const { tracker, sinks, metrics: m } = o;
     const inst = o.instrumentation ?? noopInstrumentation;
-    const handles = new WeakMap<object, { h: TrackedRecord; part: string; skip: boolean }>();
+    const handles = new WeakMap<object, { h: TrackedRecord; part: string; skip: boolean; ct: number }>();
+    const unitMs = tracker.replayUnitMs;
+    if (unitMs < 3_600_000 && o.readFine === undefined) {
+      throw new Error(`the tracker replays ${unitMs} ms windows, so the 1h rollup must be seeded from the stored 5m bars: pass readFine (or use replayUnit 'coarse')`);
+    }
+    // With a fine replay unit the 1h rollup starts mid-hour from the 5m bars in Gold (ADR 0105).
+    const hours = o.readFine
+      ? new SeededRollup({ readFine: o.readFine, allowedLatenessMs: o.allowedLatenessMs, instrumentation: inst, onSettled: (symbol, start) => tracker.settle(symbol, start), ...(o.onSeedError ? { onReadError: o.onSeedError } : {}), ...(o.scheduler ? { scheduler: o.scheduler } : {}) })
+      : undefined;
     const highest = new Map<string, number>();
     const deadLetters = new Subject<ProcessorEvent>();
-    let current: { h: TrackedRecord; part: string; skip: boolean; partition: number; topic: string } | undefined;
+    let current: { h: TrackedRecord; part: string; skip: boolean; ct: number; partition: number; topic: string } | undefined;
     let pendingDlq = 0;
     let inputDone = false;
     const maybeCompleteDlq = () => {
@@ -93,13 +109,15 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
           const prev = highest.get(part);
           if (prev !== undefined && offset <= prev) {
             tracker.redelivered(r.topic, r.partition);
+            hours?.resetPartition(part);
             o.onRedelivery?.(r.topic, r.partition);
           }
           highest.set(part, offset);
           const h = tracker.track({ topic: r.topic, partition: r.partition, offset }, 1);
           const v = r.value as { ts?: unknown; symbol?: unknown } | null;
           const ts = typeof v?.ts === 'number' ? v.ts : Number.NaN;
-          current = { h, part, skip: skipOnReplay(ts, o.closedThrough(r.topic, r.partition)), partition: r.partition, topic: r.topic };
+          const ct = o.closedThrough(r.topic, r.partition);
+          current = { h, part, skip: skipOnReplay(ts, ct, unitMs), ct, partition: r.partition, topic: r.topic };
           m?.ingested.inc(1, { stage: 'process', symbol: typeof v?.symbol === 'string' && v.symbol.length < 40 ? v.symbol : 'other' });
         }),
         map((r) => r.value),
@@ -125,7 +143,7 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
         }),
         map((t) => {
           const c = current!;
-          handles.set(t, { h: c.h, part: c.part, skip: c.skip });
+          handles.set(t, { h: c.h, part: c.part, skip: c.skip, ct: c.ct });
           m?.lastEventTime.set(t.ts / 1000, { symbol: t.symbol });
           return t;
         }),
@@ -168,11 +186,20 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
       }),
     );
     const bars5m$ = deduped$.pipe(
+      tap((t) => {
+        // the first record of an hour in this run seeds the hour's rollup from Gold; a record that
+        // skips the windows then holds the commit until that hour's 1h bar is written
+        const c = handleOf(t);
+        if (hours?.touch(c.part, t.symbol, t.ts, c.ct)) tracker.touch(c.h, t.symbol, t.ts);
+      }),
       filter((t) => !handleOf(t).skip),
       map((t) => ({ part: handleOf(t).part, trade: t })),
       partitionWatermark({ maxOutOfOrdernessMs: o.maxOutOfOrdernessMs, idleTimeoutMs: o.idleTimeoutMs, ...(o.partitions ? { partitions: o.partitions } : {}), ...(o.canIdle ? { canIdle: o.canIdle } : {}), ...(o.scheduler ? { scheduler: o.scheduler } : {}) }),
       tap((item) => {
-        if (item.kind === 'watermark') tracker.advance(item.ts);
+        if (item.kind === 'watermark') {
+          tracker.advance(item.ts);
+          hours?.advance(item.ts);
+        }
         else tracker.feed(handleOf(item.value).h, item.value.symbol, item.value.ts);
       }),
       ohlcvWindow({
@@ -194,7 +221,7 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
       map((ack) => written(ack.record)),
     );
     const gold1h$ = bars5m$.pipe(
-      rollup('1h'),
+      hours ? hours.operator() : rollup('1h'),
       tap((b) => tracker.barEmitted(b)),
       sinks.gold1h,
       map((ack) => written(ack.record)),
