@@ -47,6 +47,34 @@ describe('examples/reference-app/docker-compose.yml', () => {
     }
   });
 
+  it('publishes the processor’s dashboard and API, which take a token from the environment', () => {
+    const processor = services.processor!;
+    const envVars = Object.fromEntries(Object.entries(processor.environment ?? {}).map(([k, v]) => [k, String(v ?? '')]));
+    // passed through from the user's environment, never a token baked into the file
+    expect(envVars.TICKFLOW_API_TOKEN).toBe('${TICKFLOW_API_TOKEN:-}');
+    const resolved = Object.fromEntries(Object.entries(envVars).map(([k, v]) => [k, resolveValue(v)]));
+    expect(loadConfig({ env: resolved, cwd: appDir }).config.api.token).toBeUndefined(); // unset: loopback only, as the comment says
+    const { config } = loadConfig({ env: { ...resolved, TICKFLOW_API_TOKEN: 'change-me-please' }, cwd: appDir });
+    expect(config.api.token).toBe('change-me-please');
+    // the page and /api/* are on the ops port, published on the host
+    const published = processor.ports?.find((p) => p.endsWith(`:${config.metrics.port}`));
+    expect(published, 'the processor publishes its ops/API port').toBeDefined();
+    expect(config.metrics.host).toBe('0.0.0.0'); // reachable through the port mapping
+    expect(processor.command).toEqual(['node', 'examples/reference-app/bin/tickflow.mjs', 'process']);
+  });
+
+  it('the image contains the built page the processor serves at /', () => {
+    const text = readFileSync(join(appDir, 'Dockerfile'), 'utf8');
+    const build = text.split('\nFROM ')[1] ?? ''; // the build stage
+    expect(build).toMatch(/^RUN cd examples\/reference-app && node \.\.\/\.\.\/node_modules\/vite\/bin\/vite\.js build/m);
+    expect(existsSync(join(repo, 'node_modules', 'vite', 'bin', 'vite.js'))).toBe(true);
+    // vite writes where the server reads (serveWeb's DEFAULT_WEB_ROOT = dist/web), and dist/ is not copied from the host
+    expect(readFileSync(join(appDir, 'vite.config.ts'), 'utf8')).toContain("outDir: here('./dist/web')");
+    expect(readFileSync(join(appDir, 'Dockerfile.dockerignore'), 'utf8')).toMatch(/^\*\*\/dist$/m);
+    // and the runtime stage copies the build stage's whole tree (dist/web included)
+    expect(text).toMatch(/^COPY --from=build --chown=node:node \/app \/app$/m);
+  });
+
   it('mounts files that exist', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const v of s.volumes ?? []) {
