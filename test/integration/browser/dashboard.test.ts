@@ -332,7 +332,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     }
   });
 
-  it('draws the same markers when the API reads Cassandra (tickflow process mode: no live feed)', async () => {
+  it('draws the same markers when the API reads Cassandra without a live feed (tickflow process: e2e/processPage.test.ts)', async () => {
     // The spiked series written to a real Cassandra's Gold table (spanning midnight: two day partitions).
     const t0 = Date.UTC(2024, 0, 2, 14, 30);
     const aapl = calmBars({ symbol: 'AAPL', n: 240, start: t0, seed: 21, spikes: [{ at: 150, price: 1.025, volume: 30 }, { at: 200, price: 0.975 }] });
