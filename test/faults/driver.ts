@@ -145,6 +145,12 @@ export interface FaultResult {
   recoveryMs: number;
   /** Peak RSS over every processor process. */
   peakRssMiB: number;
+  /**
+   * Per processor kill: records the restarted processor has to read again — Σ over the input
+   * partitions of (end offset − committed offset) right after the kill (the killed processor was
+   * live, so that is what it had read and not yet committed).
+   */
+  replayed: number[];
   /** Processor / producer exits the driver did not ask for (it restarts them, like a supervisor). */
   unexpectedExits: number;
   barsChecked: number;
@@ -174,6 +180,7 @@ export class Scenario {
   publishedTs = 0;
   published = 0;
   recoveries: number[] = [];
+  replayed: number[] = [];
   unexpectedExits = 0;
   notes: string[] = [];
   private stopping = false;
@@ -246,6 +253,25 @@ export class Scenario {
     this.retired.push(c);
     c.proc.kill('SIGKILL');
     await c.exit;
+    this.replayed.push(await this.uncommitted().catch(() => -1));
+  }
+
+  /** Σ over the input partitions of end offset − the processor group's committed offset. */
+  async uncommitted(): Promise<number> {
+    const topics = [this.env.KAFKA_TOPIC_TRADES!, this.env.KAFKA_TOPIC_CRYPTO!];
+    const admin = this.shared.kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: this.env.KAFKA_GROUP_ID!, topics });
+      let n = 0;
+      for (const topic of topics) {
+        const at = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+        for (const p of await admin.fetchTopicOffsets(topic)) n += Number(p.high) - Math.max(Number(p.low), at.get(p.partition) ?? -1);
+      }
+      return n;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Graceful stop (SIGINT) of a processor. */
@@ -453,6 +479,7 @@ export class Scenario {
       wrongBarDetails: wrong.slice(0, 10),
       dlqMissing: dlqCmp.lost,
       recoveryMs: this.recoveries.length ? Math.max(...this.recoveries) : 0,
+      replayed: this.replayed,
       peakRssMiB: Math.round(Math.max(0, ...all.map((c) => c.peakRssMiB))),
       unexpectedExits: this.unexpectedExits,
       barsChecked,
@@ -478,8 +505,10 @@ export class Scenario {
 
 /** The results table the suite prints. */
 export function table(results: readonly FaultResult[]): string {
-  const head = ['fault', 'published', 'sent', 'lost upstream', 'lost', 'duplicated', 'wrong bars', 'bars checked', 'DLQ missing', 'recovery s', 'peak RSS MiB', 'unexpected exits'];
-  const rows = results.map((r) => [r.fault, r.published, r.sent, r.lostUpstream, r.lost, r.duplicated, r.wrongBars, r.barsChecked, r.dlqMissing, (r.recoveryMs / 1000).toFixed(1), r.peakRssMiB, r.unexpectedExits].map(String));
+  const head = ['fault', 'published', 'sent', 'lost upstream', 'lost', 'duplicated', 'wrong bars', 'bars checked', 'DLQ missing', 'recovery s', 'replayed after kill', 'peak RSS MiB', 'unexpected exits'];
+  const rows = results.map((r) =>
+    [r.fault, r.published, r.sent, r.lostUpstream, r.lost, r.duplicated, r.wrongBars, r.barsChecked, r.dlqMissing, (r.recoveryMs / 1000).toFixed(1), r.replayed.length ? r.replayed.join(' ') : '–', r.peakRssMiB, r.unexpectedExits].map(String),
+  );
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }

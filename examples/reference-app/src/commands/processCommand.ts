@@ -1,5 +1,5 @@
 import type { Ack, Bar, InvalidRecord, Trade } from '@tickflow/core';
-import { cassandraSink } from '@tickflow/sinks/cassandra';
+import { type CassandraClient, cassandraSink, readBars } from '@tickflow/sinks/cassandra';
 import { kafkaSource } from '@tickflow/sources/kafka';
 import { concat, map, NEVER, Observable, type OperatorFunction, Subject, type Subscription, takeUntil, tap } from 'rxjs';
 import type { CommandContext } from '../cli/CommandContext.js';
@@ -13,6 +13,8 @@ import { deadLetterRecord } from '../kafka/deadLetterRecord.js';
 import { startOpsServerWithFallback } from '../ops/startOpsServerWithFallback.js';
 import { mountProcessApi, type ProcessApi } from '../process/mountProcessApi.js';
 import { type ProcessorRecord, type ProcessorSinks, processorPipeline } from '../process/processorPipeline.js';
+import { assignmentGate } from '../process/assignmentGate.js';
+import type { FineBarReader } from '../process/SeededRollup.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,6 +70,8 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   let sinks: ProcessorSinks;
   let checkpoints: CheckpointStore | undefined;
   let cassandraClient: { shutdown(): Promise<void> } | undefined;
+  /** Gold 5m reader that seeds the 1h rollup (5-minute replay unit, ADR 0105); none in a dry run. */
+  let readFine: FineBarReader | undefined;
   let page: ProcessApi | undefined;
   const latencyOf = <T extends object>(target: string, op: OperatorFunction<T, Ack<T>>): OperatorFunction<T, Ack<T>> => {
     const started = new WeakMap<object, number>();
@@ -101,6 +105,8 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   } else {
     const client = await connectCassandra(config);
     cassandraClient = client;
+    const keyspace = config.cassandra.keyspace;
+    readFine = (symbol, from, to) => readBars(client as CassandraClient, { symbol, interval: '5m', from, to, keyspace });
     // The page at `/`, the query API over the Gold tables and a live stream of the Gold bars written (docs/guides/dashboard.md).
     page = mountProcessApi(ops, { api: config.api, reader: cassandraBarReader(client, { keyspace: config.cassandra.keyspace, symbols: config.symbols }), registry: telemetry.registry, watermark: () => tracker.watermark, pipeline: config.pipeline, log: telemetry.log });
     for (const line of page.api.banner) out(line);
@@ -148,9 +154,13 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   // writes are durable and it is folded into the windows; the commit itself stops at the first record
   // of the oldest unreleased hour (CommitTracker, ADR 0070/0094). Memory no longer grows with the
   // open hour: maxBuffered only bounds writes in flight (e.g. while Cassandra is down).
+  // The consumer is ours so the processor sees its assignments: a partition gained mid-run waits for
+  // a fresh checkpoint read (assignmentGate), and checkpoints are stored only for owned partitions
+  // (one that moved away would otherwise keep growing its closedThrough without its records).
+  const consumer = kafka.consumer({ groupId: config.kafka.groupId });
+  const owned = new Set<string>();
   const source = kafkaSource<Trade>({
-    kafka,
-    groupId: config.kafka.groupId,
+    consumer,
     topics,
     registry,
     fromBeginning: flags.fromBeginning,
@@ -167,12 +177,32 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   const tracker = new CommitTracker({
     fineWindowMs: 300_000,
     coarseWindowMs: 3_600_000,
+    // 5m: a crash re-reads about five minutes of each partition, the 1h rollup is seeded from Gold (ADR 0105)
+    replayUnit: config.pipeline.replayUnit === '5m' && readFine ? 'fine' : 'coarse',
     allowedLatenessMs: config.pipeline.allowedLatenessMs,
     // a restart's low watermark must not store a smaller closedThrough beside a newer offset
     initialClosedThrough: (topic, partition) => stored.get(`${topic}|${partition}`)?.closedThrough ?? Number.NEGATIVE_INFINITY,
     onDurable: (pos) => source.ack({ topic: pos.topic, partition: pos.partition, offset: String(pos.offset) }),
   });
   for (const c of stored.values()) tracker.restore(c.topic, c.partition, c.closedThrough);
+  const gate = assignmentGate({
+    reload: async () => {
+      if (!checkpoints) return;
+      for (const c of (await checkpoints.load()).values()) {
+        const key = `${c.topic}|${c.partition}`;
+        const had = stored.get(key);
+        if (had === undefined || c.closedThrough > had.closedThrough) stored.set(key, c);
+        tracker.restore(c.topic, c.partition, c.closedThrough);
+      }
+    },
+    onError: (error) => telemetry.log('warn', 'checkpoint_reload_failed', { error }),
+  });
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    const parts = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}|${p}`));
+    owned.clear();
+    for (const part of parts) owned.add(part);
+    gate.assigned(parts);
+  });
   let stopping = false;
   let lastInput = Date.now();
   const end$ = new Subject<void>();
@@ -183,6 +213,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
     }),
     // after a shutdown request nothing new enters: what is not tracked is read again after restart
     (src) => new Observable<ProcessorRecord>((sub) => src.subscribe({ next: (r) => !stopping && sub.next(r), error: (e) => sub.error(e), complete: () => sub.complete() })),
+    gate.operator,
   );
 
   let committing = Promise.resolve();
@@ -190,7 +221,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   const committedCt = new Map<string, number>();
   const commit = (final: boolean): Promise<void> =>
     (committing = committing.then(async () => {
-      const points = tracker.commitPoints();
+      const points = tracker.commitPoints().filter((p) => owned.has(`${p.topic}|${p.partition}`));
       m.openWindows.set(tracker.stats().openWindows);
       // store a checkpoint when the offset or closedThrough moved (closedThrough can grow while an
       // open hour holds the offset)
@@ -227,6 +258,8 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
       const end = backlogEnd.get(part);
       return end === undefined || (lastOffset.get(part) ?? -1) >= end;
     },
+    ...(readFine ? { readFine } : {}),
+    onSeedError: (error, symbol, start) => telemetry.log('warn', 'rollup_seed_read_failed', { error, symbol, hour: new Date(start).toISOString() }),
     instrumentation: telemetry.inst,
     metrics: m,
   }).subscribe({
@@ -254,6 +287,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
     page?.close();
     await source.close({ drainTimeoutMs: 0 }).catch((error: unknown) => telemetry.log('warn', 'source_close_failed', { error }));
     sub.unsubscribe();
+    await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
     await cassandraClient?.shutdown().catch(() => {});
   };

@@ -187,6 +187,76 @@ describe('CommitTracker', () => {
   });
 });
 
+describe("CommitTracker with replayUnit 'fine'", () => {
+  const fineTracker = () => new CommitTracker({ replayUnit: 'fine' });
+  const write = (t: CommitTracker, bar: { symbol: string; start: number; end: number }) => {
+    t.barEmitted(bar);
+    t.barWritten(bar);
+  };
+
+  it('commits past a finished 5m window inside an open hour, holding the last record of the hour until its 1h bar is written', () => {
+    const t = fineTracker();
+    expect(t.replayUnitMs).toBe(M5);
+    const r0 = t.track(pos(0), 1);
+    t.feed(r0, 'BTC', T0 + 1_000); // 5m window 0
+    const r1 = t.track(pos(1), 1);
+    t.feed(r1, 'BTC', T0 + M5 + 1_000); // 5m window 1
+    t.written(r0);
+    t.written(r1);
+    t.advance(T0 + M5);
+    expect(point(t).offset).toBe(0); // window 0's bar not written yet
+    write(t, { symbol: 'BTC', start: T0, end: T0 + M5 });
+    expect(point(t)).toEqual({ topic: 'trades_raw', partition: 0, offset: 1, closedThrough: T0 + M5 });
+    // the hour closes: window 1 written, but the 1h bar is still owed — held at the hour's last record
+    t.advance(T0 + H);
+    write(t, { symbol: 'BTC', start: T0 + M5, end: T0 + 2 * M5 });
+    expect(point(t).offset).toBe(1);
+    const hourBar = { symbol: 'BTC', start: T0, end: T0 + H };
+    t.barEmitted(hourBar);
+    expect(point(t).offset).toBe(1);
+    t.barWritten(hourBar);
+    expect(point(t)).toMatchObject({ offset: 2, closedThrough: T0 + H });
+    expect(t.stats()).toMatchObject({ openWindows: 0, owedCoarseBars: 0 });
+  });
+
+  it('a 1h bar emitted before the last 5m bar reached the rollup does not release the hour', () => {
+    const t = fineTracker();
+    const r0 = t.track(pos(0), 0);
+    t.feed(r0, 'BTC', T0 + 1_000);
+    const early = { symbol: 'BTC', start: T0, end: T0 + H };
+    t.barEmitted({ symbol: 'BTC', start: T0, end: T0 + M5 });
+    t.barEmitted(early); // reflects the bar above
+    t.barWritten({ symbol: 'BTC', start: T0, end: T0 + M5 });
+    const r1 = t.track(pos(1), 0);
+    t.feed(r1, 'BTC', T0 + 11 * M5 + 1);
+    t.advance(T0 + H);
+    write(t, { symbol: 'BTC', start: T0 + 11 * M5, end: T0 + H }); // the rollup now owes a newer 1h bar
+    t.barWritten(early);
+    expect(point(t).offset).toBe(1);
+    write(t, { symbol: 'BTC', start: T0, end: T0 + H });
+    expect(point(t).offset).toBe(2);
+  });
+
+  it('a replayed record that only touched the hour holds the commit until the rebuilt 1h bar is written, or until the rollup settles it', () => {
+    const t = fineTracker();
+    t.restore('trades_raw', 0, T0 + 2 * M5);
+    const r = t.track(pos(7), 0);
+    t.touch(r, 'BTC', T0 + 1_000);
+    t.advance(T0 + H);
+    expect(point(t).offset).toBe(7);
+    t.settle('BTC', T0);
+    expect(point(t).offset).toBe(8);
+  });
+
+  it('keeps the coarse unit by default (what replays need without a seeded rollup)', () => {
+    const t = new CommitTracker();
+    expect(t.replayUnitMs).toBe(H);
+    const r = t.track(pos(0), 0);
+    t.touch(r, 'BTC', T0); // a no-op with the coarse unit
+    expect(t.stats().owedCoarseBars).toBe(0);
+  });
+});
+
 describe('skipOnReplay', () => {
   it('skips records whose hour ended at or before closedThrough', () => {
     expect(skipOnReplay(T0 + 30 * 60_000, T0 + H)).toBe(true);

@@ -84,6 +84,7 @@ export const ConfigSchema = z
         allowedLatenessMs: ms.default(0),
         maxFutureMs: ms.default(5_000),
         maxInFlightRecords: z.number().int().min(1).default(50_000),
+        replayUnit: z.enum(['5m', '1h']).default('5m'),
       })
       .strict()
       .prefault({}),

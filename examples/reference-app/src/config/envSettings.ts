@@ -52,6 +52,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'TICKFLOW_ALLOWED_LATENESS_MS', path: 'pipeline.allowedLatenessMs', kind: 'int', default: '0', description: 'keep windows open this long after the watermark passes them' },
   { env: 'TICKFLOW_MAX_FUTURE_MS', path: 'pipeline.maxFutureMs', kind: 'int', default: '5000', description: 'reject trades stamped further than this in the future' },
   { env: 'TICKFLOW_MAX_IN_FLIGHT_RECORDS', path: 'pipeline.maxInFlightRecords', kind: 'int', default: '50000', description: 'records read from Kafka whose writes are not yet durable; the processor stops reading at this many (bounds memory while Cassandra is slow or down)' },
+  { env: 'TICKFLOW_REPLAY_UNIT', path: 'pipeline.replayUnit', kind: 'string', default: '5m', description: 'what a processor crash re-reads from Kafka: 5m (commits follow 5-minute windows; the 1h rollup is seeded from Gold 5m bars) or 1h (commits follow hours; no Gold reads)' },
   { env: 'TICKFLOW_DEMO_SOURCE', path: 'demo.source', kind: 'string', default: 'auto', description: 'demo input: auto (Finnhub with a key, else replay, else synthetic), replay, synthetic, finnhub' },
   { env: 'TICKFLOW_FIXTURES', path: 'demo.fixtures', kind: 'string', default: '../shared/fixtures', description: 'folder with the recorded trades the demo replays' },
   { env: 'TICKFLOW_DEMO_SPEED', path: 'demo.speed', kind: 'number', default: '120', description: 'replay pace (× real time)' },

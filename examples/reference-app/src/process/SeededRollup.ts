@@ -328,7 +328,7 @@ export class SeededRollup {
           this.#next();
           this.#errors.inc(1);
           this.#onReadError?.(error, symbol, w.start);
-          this.#scheduler.schedule(() => this.#enqueue(() => run(attempt + 1)), backoff(attempt, { initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2, jitter: 0.2 }));
+          this.#scheduler.schedule(() => this.#enqueue(() => run(attempt + 1)), backoff(attempt + 1, { initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2, jitter: 0.2 }));
         },
       );
     };

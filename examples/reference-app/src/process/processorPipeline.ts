@@ -13,6 +13,8 @@ export interface ProcessorRecord {
   partition: number;
   offset: string;
   value: unknown;
+  /** The partition was (re)assigned and is delivered from its committed offset again (set by `assignmentGate`). */
+  redelivered?: boolean;
 }
 
 /** Where the processor writes; each sink acknowledges a record once it is durable. */
@@ -107,7 +109,7 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
           const part = `${r.topic}|${r.partition}`;
           const offset = Number(r.offset);
           const prev = highest.get(part);
-          if (prev !== undefined && offset <= prev) {
+          if (r.redelivered === true || (prev !== undefined && offset <= prev)) {
             tracker.redelivered(r.topic, r.partition);
             hours?.resetPartition(part);
             o.onRedelivery?.(r.topic, r.partition);
