@@ -64,4 +64,20 @@ describe('processHealth', () => {
     await expect.poll(() => monitor.health().trades).toBe(8);
     monitor.close();
   });
+
+  it('stops reading while nobody asks, and reads again on the next question', async () => {
+    const telemetry = createTelemetry({ logLevel: 'error', write: () => {} });
+    const m = telemetry.metrics;
+    let clock = 0;
+    m.ingested.inc(5, { stage: 'process', symbol: 'AAPL' });
+    const monitor = processHealth({ registry: telemetry.registry, watermark: () => 0, sampleEveryMs: 10, idleAfterMs: 1_000, now: () => clock });
+    await expect.poll(() => monitor.health().trades).toBe(5);
+    clock = 5_000; // nobody asked for 5 s: the timer stops reading
+    await new Promise((r) => setTimeout(r, 50));
+    m.ingested.inc(1, { stage: 'process', symbol: 'AAPL' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(monitor.health().trades).toBe(5); // the stale reading, and a read is started
+    await expect.poll(() => monitor.health().trades).toBe(6);
+    monitor.close();
+  });
 });

@@ -15,6 +15,8 @@ export interface ProcessHealthOptions {
   sampleEveryMs?: number;
   /** trades/s is measured over this span, ms (default 5000). */
   rateWindowMs?: number;
+  /** The timer reads the metrics only while `health()` was called within this span, ms (default 30 000): no work while nobody looks. */
+  idleAfterMs?: number;
   /** Wall clock (ms). */
   now?: () => number;
 }
@@ -38,7 +40,7 @@ type Values = { value: number; labels: Record<string, string | number> }[];
  * (`stage="process"`), `lagMs` = newest trade event time (`last_event_time_seconds`) minus the
  * watermark (how much later than the newest trade windows close), and `consumerLag` = messages
  * behind the partitions' high watermarks (`kafka_source_lag`, summed). The registry is read on a
- * timer (`health()` itself is synchronous and cheap).
+ * timer while someone asks (`health()` itself is synchronous and cheap).
  *
  * @param options - registry, watermark and sampling settings
  * @returns the monitor
@@ -94,8 +96,10 @@ export function processHealth(options: ProcessHealthOptions): ProcessHealthMonit
   };
 
   let running = false;
-  const tick = () => {
-    if (running) return;
+  const idleAfterMs = options.idleAfterMs ?? 30_000;
+  let askedAt = now();
+  const tick = (force = false) => {
+    if (running || (!force && now() - askedAt > idleAfterMs)) return;
     running = true;
     sample()
       .catch(() => {}) // a failed read keeps the last values; the next tick tries again
@@ -106,7 +110,12 @@ export function processHealth(options: ProcessHealthOptions): ProcessHealthMonit
   timer?.unref();
   if (timer) tick();
   return {
-    health: () => current,
+    health: () => {
+      // after a pause the timer has not been reading: read now, the next call sees fresh values
+      if (timer && now() - askedAt > idleAfterMs) tick(true);
+      askedAt = now();
+      return current;
+    },
     sample,
     close: () => clearInterval(timer),
   };
