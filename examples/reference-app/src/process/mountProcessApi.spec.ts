@@ -107,6 +107,10 @@ describe('mountProcessApi', () => {
     ]);
     expect(((await got1h)[0]?.data as BarEvent | undefined)?.bar).toMatchObject({ interval: '1h', start: T0, final: true });
     expect(page.hub.published).toBe(4);
+    // a symbol outside the configured list is listed once it has a bar
+    page.onWrite({ kind: 'bar', bar: bar(0, { symbol: 'BINANCE:BTCUSDT' }) });
+    const listed = await (await fetch(`${url}/api/symbols`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    expect(listed).toEqual({ symbols: ['AAPL', 'BINANCE:BTCUSDT', 'MSFT'] });
   });
 
   it('sends an anomaly event after a Gold bar that is one, scored against the bars Cassandra holds', async () => {

@@ -53,7 +53,8 @@ export interface ProcessApi {
  * metrics ({@link processHealth}). A symbol is stale when no bar of it was written for one 5m window
  * plus the watermark's delay (out-of-orderness, lateness, idle timeout) plus a minute. A bar query
  * without `from`/`to` (the page's first load) reads the newest bars up to the newest one written
- * since start when that is in the past (a replay of an older day), else up to now.
+ * since start when that is in the past (a replay of an older day), else up to now. `/api/symbols`
+ * lists the reader's symbols plus every symbol the processor has written a bar for.
  *
  * @param ops - the processor's ops server (the page and API share its port)
  * @param options - API config, reader, registry, watermark, pipeline settings
@@ -71,7 +72,9 @@ export function mountProcessApi(ops: OpsServer, options: MountProcessApiOptions)
   // Without `to`, a query reads the bars before the newest one this processor wrote, not before
   // the wall clock: a replay of an older day shows its bars too.
   const newestEnd = new Map<string, number>();
+  const written = new Set<string>();
   hub.subscribe((bar) => {
+    written.add(bar.symbol);
     const k = `${bar.symbol}|${bar.interval}`;
     if (!(bar.end <= (newestEnd.get(k) ?? Number.NEGATIVE_INFINITY))) newestEnd.set(k, bar.end);
   });
@@ -80,7 +83,8 @@ export function mountProcessApi(ops: OpsServer, options: MountProcessApiOptions)
       const end = q.to === undefined && q.from === undefined ? newestEnd.get(`${q.symbol}|${q.interval}`) : undefined;
       return options.reader.bars(end === undefined || end > Date.now() ? q : { ...q, to: end });
     },
-    symbols: () => options.reader.symbols(),
+    // the configured symbols plus any other this processor has written bars for
+    symbols: async () => [...new Set([...(await options.reader.symbols()), ...written])].sort(),
   };
   const p = options.pipeline;
   const staleAfterMs = 300_000 + p.maxOutOfOrdernessMs + p.allowedLatenessMs + p.idleTimeoutMs + 60_000;
