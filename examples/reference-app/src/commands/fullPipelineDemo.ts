@@ -8,7 +8,8 @@ import { topicsCreate } from './topicsCreate.js';
 /**
  * `tickflow demo --kafka --cassandra`: the real pipeline on one machine. Creates topics, registers
  * schemas, creates the tables, then runs `produce` (the demo's source) and `process` as two child
- * processes, exactly as they run in production; Ctrl-C stops both gracefully.
+ * processes, exactly as they run in production (the processor serves the dashboard on its port);
+ * Ctrl-C stops both gracefully.
  *
  * @param ctx - command context
  * @returns when both children have exited
@@ -32,7 +33,7 @@ export async function fullPipelineDemo(ctx: CommandContext): Promise<void> {
     spawn(process.execPath, [bin, 'produce', ...pass, '--metrics-port', String(port)], { stdio: 'inherit', env }),
     spawn(process.execPath, [bin, 'process', '--metrics-port', String(port === 0 ? 0 : port + 1)], { stdio: 'inherit', env }),
   ];
-  ctx.out(`demo: producer and processor running (metrics on :${port} and :${port === 0 ? 0 : port + 1}); Ctrl-C stops both`);
+  ctx.out(`demo: producer and processor running (metrics on :${port} and :${port === 0 ? 0 : port + 1}); the processor prints its dashboard URL; Ctrl-C stops both`);
   const exited = children.map((c) => new Promise<number>((r) => c.on('exit', (code) => r(code ?? 1))));
   ctx.shutdown.add('stop producer and processor', async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGINT');
