@@ -206,9 +206,12 @@ describe('cassandraSink', () => {
     const client = fakeClient();
     const inst = memoryInstrumentation();
     const input = new Subject<Trade>();
-    input.pipe(cassandraSink({ client, table: 'trades_silver', concurrency: 2, instrumentation: inst })).subscribe();
+    const sub = input.pipe(cassandraSink({ client, table: 'trades_silver', concurrency: 2, instrumentation: inst })).subscribe();
     for (let i = 0; i < 5; i++) input.next(trade(i));
     const l = { table: 'trades_silver' };
+    // the gauges follow at the end of the turn, not per row
+    expect(inst.value('cassandra_buffered', l)).toBe(0);
+    await tick();
     expect(inst.value('cassandra_in_flight', l)).toBe(2);
     expect(inst.value('cassandra_buffered', l)).toBe(5);
     client.calls[0]?.resolve();
@@ -217,6 +220,9 @@ describe('cassandraSink', () => {
     expect(inst.value('cassandra_buffered', l)).toBe(4);
     expect(inst.value('cassandra_in_flight', l)).toBe(2);
     expect(inst.observations('cassandra_write_latency_seconds', l)).toHaveLength(1);
+    sub.unsubscribe();
+    expect(inst.value('cassandra_buffered', l)).toBe(0);
+    expect(inst.value('cassandra_in_flight', l)).toBe(0);
   });
 
   it('writes a custom { query, params } mapping', async () => {

@@ -161,6 +161,24 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
       let closed = false;
       let failing = 0; // requests currently retrying
       const timers = new Set<Subscription>();
+      // The gauges follow at the end of the current turn (one metrics call per burst, not per row).
+      let reportedBuffered = 0;
+      let reportedInFlight = 0;
+      let gaugesQueued = false;
+      const reportGauges = () => {
+        gaugesQueued = false;
+        if (closed) return;
+        const buffered = order.length - head;
+        if (buffered !== reportedBuffered) bufferedGauge.inc(buffered - reportedBuffered, labels);
+        if (inFlight !== reportedInFlight) inFlightGauge.inc(inFlight - reportedInFlight, labels);
+        reportedBuffered = buffered;
+        reportedInFlight = inFlight;
+      };
+      const queueGauges = () => {
+        if (gaugesQueued) return;
+        gaugesQueued = true;
+        queueMicrotask(reportGauges);
+      };
 
       const fail = (error: unknown) => {
         if (closed) return;
@@ -173,7 +191,7 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
         latency.observe((sched.now() - t0) / 1000, labels);
         rows.inc(u.entries.length, labels);
         inFlight--;
-        inFlightGauge.dec(1, labels);
+        queueGauges();
         for (const e of u.entries) {
           e.done = true;
           e.attempts = u.attempts;
@@ -259,7 +277,6 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
             }
           }
           inFlight++;
-          inFlightGauge.inc(1, labels);
           attempt({ entries, attempts: 0 });
         }
       };
@@ -268,7 +285,6 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
         while (head < order.length && (order[head] as Entry<T>).done) {
           const e = order[head] as Entry<T>;
           order[head++] = undefined as unknown as Entry<T>;
-          bufferedGauge.dec(1, labels);
           subscriber.next({ record: e.record, meta: { table: name, attempts: e.attempts } });
           if (closed) return;
         }
@@ -312,7 +328,7 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
             if (q) q.items.push(e);
             else waiting.set(pk, { items: [e], head: 0 });
           }
-          bufferedGauge.inc(1, labels);
+          queueGauges();
           pump();
         },
         error: fail,
@@ -327,8 +343,8 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
         upstream.unsubscribe();
         for (const t of timers) t.unsubscribe();
         timers.clear();
-        inFlightGauge.dec(inFlight, labels);
-        bufferedGauge.dec(order.length - head, labels);
+        if (reportedInFlight !== 0) inFlightGauge.dec(reportedInFlight, labels);
+        if (reportedBuffered !== 0) bufferedGauge.dec(reportedBuffered, labels);
       };
     });
 }

@@ -79,15 +79,20 @@ export interface OffsetTrackerOptions {
  */
 export function createOffsetTracker(options: OffsetTrackerOptions = {}): OffsetTracker {
   const initialLimit = options.manual ? -1 : Number.POSITIVE_INFINITY;
-  let parts = new Map<string, PartitionState>();
+  // topic → partition number → state (no key string built per record)
+  let byTopic = new Map<string, Map<number, PartitionState>>();
   let unacked = 0;
-  const id = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+  const get = (topic: string, partition: number) => byTopic.get(topic)?.get(partition);
+  const states = function* () {
+    for (const m of byTopic.values()) yield* m.values();
+  };
 
   return {
     delivered(topic, partition, offset) {
-      const k = id(topic, partition);
-      let p = parts.get(k);
-      if (!p) parts.set(k, (p = { topic, partition, pending: new Map(), last: -1, safe: -1, committed: -1, limit: initialLimit }));
+      let t = byTopic.get(topic);
+      if (!t) byTopic.set(topic, (t = new Map()));
+      let p = t.get(partition);
+      if (!p) t.set(partition, (p = { topic, partition, pending: new Map(), last: -1, safe: -1, committed: -1, limit: initialLimit }));
       if (offset <= p.last) return false;
       p.last = offset;
       p.pending.set(offset, false);
@@ -95,7 +100,7 @@ export function createOffsetTracker(options: OffsetTrackerOptions = {}): OffsetT
       return true;
     },
     ack(topic, partition, offset) {
-      const p = parts.get(id(topic, partition));
+      const p = get(topic, partition);
       if (p?.pending.get(offset) !== false) return false; // unknown, not delivered, or already acked
       p.pending.set(offset, true);
       unacked--;
@@ -113,7 +118,7 @@ export function createOffsetTracker(options: OffsetTrackerOptions = {}): OffsetT
     },
     takeCommits() {
       const out: SafeCommit[] = [];
-      for (const p of parts.values()) {
+      for (const p of states()) {
         const point = Math.min(p.safe, p.limit);
         if (point > p.committed) {
           out.push({ topic: p.topic, partition: p.partition, offset: String(point) });
@@ -124,18 +129,18 @@ export function createOffsetTracker(options: OffsetTrackerOptions = {}): OffsetT
     },
     restore(commits) {
       for (const c of commits) {
-        const p = parts.get(id(c.topic, c.partition));
+        const p = get(c.topic, c.partition);
         if (p && p.committed === Number(c.offset)) p.committed = -1;
       }
     },
     allow(topic, partition, offset) {
-      const p = parts.get(id(topic, partition));
+      const p = get(topic, partition);
       if (!p) return false;
       if (offset > p.limit) p.limit = offset;
       return true;
     },
     reset() {
-      parts = new Map();
+      byTopic = new Map();
       unacked = 0;
     },
   };
