@@ -240,6 +240,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
       await source.commitOffsets(final ? points : moved);
     }).catch((error: unknown) => telemetry.log('warn', 'commit_failed', { error })));
 
+  const movedSymbols = new Set<string>();
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let failed: unknown;
@@ -258,8 +259,9 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
       const end = backlogEnd.get(part);
       return end === undefined || (lastOffset.get(part) ?? -1) >= end;
     },
-    ...(readFine ? { readFine } : {}),
+    ...(readFine && tracker.replayUnitMs < 3_600_000 ? { readFine } : {}),
     onSeedError: (error, symbol, start) => telemetry.log('warn', 'rollup_seed_read_failed', { error, symbol, hour: new Date(start).toISOString() }),
+    onSymbolMoved: (symbol, from, to) => movedSymbols.size < 1000 && !movedSymbols.has(symbol) && movedSymbols.add(symbol) && telemetry.log('warn', 'symbol_on_several_partitions', { symbol, from, to, hint: 'one partition per symbol is assumed (key = symbol); were partitions added to a live topic?' }),
     instrumentation: telemetry.inst,
     metrics: m,
   }).subscribe({

@@ -23,6 +23,11 @@ export interface SeededRollupOptions {
    * was read: no coarse bar will come for it (the processor then stops holding the commit for it).
    */
   onSettled?: (symbol: string, start: number) => void;
+  /**
+   * A symbol's records came from another partition than before. The commit protocol assumes one
+   * partition per symbol (key = symbol); this happens after partitions were added to a live topic.
+   */
+  onSymbolMoved?: (symbol: string, from: string, to: string) => void;
   /** Told about every failed seed read (it is retried with backoff until it succeeds). */
   onReadError?: (error: unknown, symbol: string, start: number) => void;
   /** Metrics: `rollup_seed_reads_total`, `rollup_seed_bars_total`, `rollup_seed_errors_total`. */
@@ -85,6 +90,7 @@ export class SeededRollup {
   readonly #maxReads: number;
   readonly #onReadError: ((error: unknown, symbol: string, start: number) => void) | undefined;
   readonly #onSettled: ((symbol: string, start: number) => void) | undefined;
+  readonly #onMoved: ((symbol: string, from: string, to: string) => void) | undefined;
   readonly #scheduler: SchedulerLike;
   readonly #syms = new Map<string, Sym>();
   readonly #queue: (() => void)[] = [];
@@ -109,6 +115,7 @@ export class SeededRollup {
     this.#maxReads = Math.max(1, options.maxConcurrentReads ?? 16);
     this.#onReadError = options.onReadError;
     this.#onSettled = options.onSettled;
+    this.#onMoved = options.onSymbolMoved;
     this.#scheduler = options.scheduler ?? asyncScheduler;
     const inst = options.instrumentation ?? noopInstrumentation;
     this.#reads = inst.counter('rollup_seed_reads_total', { help: 'Coarse windows seeded from the stored fine bars' });
@@ -132,7 +139,10 @@ export class SeededRollup {
     if (s === undefined) {
       s = { part, epoch: 0, wins: new Map(), newest: Number.NEGATIVE_INFINITY };
       this.#syms.set(symbol, s);
-    } else if (s.part !== part) s.part = part;
+    } else if (s.part !== part) {
+      if (s.part !== '') this.#onMoved?.(symbol, s.part, part);
+      s.part = part;
+    }
     const start = floorTo(ts, this.#coarse);
     let w = s.wins.get(start);
     if (w !== undefined && w.epoch === s.epoch) return false;
@@ -170,6 +180,10 @@ export class SeededRollup {
       this.#flushedThrough = through;
       for (const [symbol, s] of this.#syms) {
         for (const w of s.wins.values()) {
+          if (w.subs.size === 0 && w.seeding === 0 && w.start + this.#coarse <= through) {
+            s.wins.delete(w.start); // a settled hour with nothing in it
+            continue;
+          }
           if (!w.emitted && w.start + this.#coarse <= through) {
             w.due = true;
             this.#tryEmit(symbol, s, w);

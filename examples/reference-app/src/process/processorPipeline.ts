@@ -49,6 +49,8 @@ export interface ProcessorPipelineOptions {
   readFine?: FineBarReader;
   /** Told about a failed seed read (retried). */
   onSeedError?: (error: unknown, symbol: string, start: number) => void;
+  /** Told when a symbol's records come from another partition than before (the protocol assumes one per symbol). */
+  onSymbolMoved?: (symbol: string, from: string, to: string) => void;
   /** Called when a partition is delivered again from an earlier offset (rebalance): forget its queue. */
   onRedelivery?: (topic: string, partition: number) => void;
   instrumentation?: Instrumentation;
@@ -92,7 +94,7 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
     }
     // With a fine replay unit the 1h rollup starts mid-hour from the 5m bars in Gold (ADR 0105).
     const hours = o.readFine
-      ? new SeededRollup({ readFine: o.readFine, allowedLatenessMs: o.allowedLatenessMs, instrumentation: inst, onSettled: (symbol, start) => tracker.settle(symbol, start), ...(o.onSeedError ? { onReadError: o.onSeedError } : {}), ...(o.scheduler ? { scheduler: o.scheduler } : {}) })
+      ? new SeededRollup({ readFine: o.readFine, allowedLatenessMs: o.allowedLatenessMs, instrumentation: inst, onSettled: (symbol, start) => tracker.settle(symbol, start), ...(o.onSeedError ? { onReadError: o.onSeedError } : {}), ...(o.onSymbolMoved ? { onSymbolMoved: o.onSymbolMoved } : {}), ...(o.scheduler ? { scheduler: o.scheduler } : {}) })
       : undefined;
     const highest = new Map<string, number>();
     const deadLetters = new Subject<ProcessorEvent>();
