@@ -20,7 +20,7 @@ export interface AppMetrics {
   lastEventTime: Gauge;
   /** Committed offset per topic/partition (process). */
   committedOffset: Gauge;
-  /** Coarse windows whose records are held uncommitted (process). */
+  /** Windows of the replay unit (5m by default, ADR 0105) whose records are held uncommitted (process). */
   openWindows: Gauge;
   /** Offset of the newest record Kafka acknowledged to the producer, per topic/partition (produce). */
   producedOffset: Gauge;
@@ -53,7 +53,7 @@ export function appMetrics(inst: Instrumentation): AppMetrics {
     }),
     lastEventTime: inst.gauge('last_event_time_seconds', { help: 'Event time of the newest trade per symbol', labelNames: ['symbol'] }),
     committedOffset: inst.gauge('committed_offset', { help: 'Offset committed per partition', labelNames: ['topic', 'partition'] }),
-    openWindows: inst.gauge('open_windows', { help: 'Coarse windows whose records are held uncommitted' }),
+    openWindows: inst.gauge('open_windows', { help: 'Windows of the replay unit (5m, or 1h) whose records are held uncommitted' }),
     producedOffset: inst.gauge('produced_offset', { help: 'Offset of the newest record Kafka acknowledged to the producer', labelNames: ['topic', 'partition'] }),
   };
 }
