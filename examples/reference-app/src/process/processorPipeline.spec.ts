@@ -224,6 +224,80 @@ async function scenario(seed: number, ignoreClosedThrough: boolean, replayUnit: 
   };
 }
 
+/**
+ * A consumer-group handover: instance A processes every partition (with a restart in between);
+ * instance B, which loaded the checkpoints when A had only done its first part, is then given
+ * partition 1 mid-hour and processes more of it; a last instance finishes everything. B uses either
+ * the checkpoint it loaded at its own start (stale) or one read when it got the partition (ADR 0106).
+ */
+async function handover(seed: number, fresh: boolean) {
+  const log = makeLog(seed);
+  const rnd = seededRandom(seed * 131);
+  const store = fakeStore(rnd);
+  const committed = log.map(() => ({ offset: 0, closedThrough: Number.NEGATIVE_INFINITY }));
+  const readFine = (symbol: string, from: number, to: number) =>
+    Promise.resolve([...store.gold.values()].filter((b) => b.interval === '5m' && b.symbol === symbol && b.start >= from && b.start < to));
+  const run = (parts: number[], view: number[], fraction?: number) =>
+    new Promise<void>((resolve, reject) => {
+      const items: ProcessorRecord[] = [];
+      const cursors = log.map((_, p) => committed[p]!.offset);
+      for (;;) {
+        const open = parts.filter((p) => cursors[p]! < log[p]!.length);
+        if (open.length === 0) break;
+        const p = open.reduce((a, b) => (log[a]![cursors[a]!]!.ts <= log[b]![cursors[b]!]!.ts ? a : b));
+        items.push({ topic: 't', partition: p, offset: String(cursors[p]), value: log[p]![cursors[p]!] });
+        cursors[p]!++;
+      }
+      const tracker = new CommitTracker({ fineWindowMs: M5, coarseWindowMs: H, replayUnit: 'fine' });
+      for (const p of parts) tracker.restore('t', p, view[p]!);
+      const commit = () => {
+        for (const c of tracker.commitPoints()) if (parts.includes(c.partition)) committed[c.partition] = { offset: c.offset, closedThrough: c.closedThrough };
+      };
+      const loop = setInterval(commit, 1);
+      let sub: Subscription | undefined;
+      const stop = () => {
+        clearInterval(loop);
+        commit();
+        sub?.unsubscribe();
+        resolve();
+      };
+      const records = fraction === undefined ? from(items) : concat(from(items.slice(0, Math.floor(items.length * fraction))), NEVER);
+      sub = processorPipeline({
+        records,
+        sinks: store.sinks,
+        tracker,
+        closedThrough: (_t, p) => view[p]!,
+        maxOutOfOrdernessMs: OOO,
+        idleTimeoutMs: 0,
+        partitions: parts.map((p) => `t|${p}`),
+        allowedLatenessMs: 0,
+        maxFutureMs: 5_000,
+        readFine,
+      }).subscribe({ error: reject, complete: stop });
+      if (fraction !== undefined) {
+        // a graceful stop once every write is acknowledged and the commits are stable
+        let last = '';
+        let since = Date.now();
+        const wait = setInterval(() => {
+          const now = JSON.stringify(committed);
+          if (now !== last) [last, since] = [now, Date.now()];
+          if (Date.now() - since > 80) {
+            clearInterval(wait);
+            stop();
+          }
+        }, 5);
+      }
+    });
+  const all = log.map((_, p) => p);
+  const ct = () => committed.map((c) => c.closedThrough);
+  await run(all, ct(), 0.3);
+  const bLoadedAtStart = ct(); // B joins the group now and reads the checkpoints
+  await run(all, ct(), 0.4); // A restarts and goes on, then gives partition 1 up
+  await run([1], fresh ? ct() : bLoadedAtStart, 0.5);
+  await run(all, ct());
+  return { got: [...store.gold.values()], want5: oracle(log, M5), want1h: oracle(log, H), silver: store.silver.size, unique: new Set(log.flat().map((t) => t.id)).size };
+}
+
 describe('processorPipeline commit protocol', () => {
   for (const seed of [1, 2, 3]) {
     it(`loses nothing and writes no partial bar across crashes (seed ${seed})`, async () => {
@@ -276,6 +350,19 @@ describe('processorPipeline commit protocol', () => {
     console.log(`[replay] records read again after 9 crashes: 1h unit ${coarse}, 5m unit ${fine}`);
     expect(fine).toBeGreaterThan(0);
     expect(fine * 3).toBeLessThan(coarse);
+  }, 60_000);
+
+  it('a partition handed to another instance mid-hour: with the checkpoint read at hand-over every bar equals the oracle; with the one loaded at its start it does not', async () => {
+    let staleWrong = 0;
+    for (const seed of [1, 2, 3]) {
+      const ok = await handover(seed, true);
+      expect(ok.silver).toBe(ok.unique);
+      expect(ok.got.length).toBe(ok.want5.size + ok.want1h.size);
+      for (const b of ok.got) closeTo(b, (b.interval === '5m' ? ok.want5 : ok.want1h).get(`${b.symbol}|${b.start}`)!);
+      const stale = await handover(seed, false);
+      for (const b of stale.got) if (b.count !== (b.interval === '5m' ? stale.want5 : stale.want1h).get(`${b.symbol}|${b.start}`)?.count) staleWrong++;
+    }
+    expect(staleWrong).toBeGreaterThan(0);
   }, 60_000);
 
   it('without the replay rule (closedThrough ignored) restarts overwrite complete bars with partial ones', async () => {
