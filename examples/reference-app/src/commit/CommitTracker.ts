@@ -80,6 +80,8 @@ interface UnitWindow {
   outstanding: number;
   /** The bar as long as the unit has been written at least once. */
   unitWritten: boolean;
+  /** Dropped from the tracker (a cached reference must not be fed any more). */
+  gone: boolean;
 }
 
 /** `replayUnit: 'fine'`: a coarse window whose coarse bar the rollup still owes. */
@@ -91,6 +93,15 @@ interface CoarseDebt {
   version: number;
   /** Highest version whose coarse bar is written. */
   writtenVersion: number;
+  gone: boolean;
+}
+
+/** Per symbol, the window and owed hour its last record went to (most records go to the same ones). */
+interface FeedCache {
+  start: number;
+  w: UnitWindow;
+  hour: number;
+  d: CoarseDebt | undefined;
 }
 
 
@@ -136,6 +147,7 @@ export class CommitTracker {
   readonly #debts = new Map<string, CoarseDebt>();
   /** Coarse bar → the version of its window it reflects (the sink's ack hands back the same object). */
   readonly #stamps = new WeakMap<object, number>();
+  readonly #cache = new Map<string, FeedCache>();
   #wm = Number.NEGATIVE_INFINITY;
 
   /** @param options - window sizes, replay unit and allowed lateness of the pipeline */
@@ -218,15 +230,32 @@ export class CommitTracker {
   feed(r: TrackedRecord, symbol: string, ts: number): boolean {
     if (floorTo(ts, this.#fine) + this.#fine + this.#lateness <= this.#wm || Number.isNaN(ts)) return false;
     const start = floorTo(ts, this.#unit);
-    const wkey = `${symbol}|${start}`;
-    let w = this.#windows.get(wkey);
-    if (w === undefined) {
-      w = { end: start + this.#unit, firsts: new Map(), outstanding: 0, unitWritten: false };
-      this.#windows.set(wkey, w);
+    let c = this.#cache.get(symbol);
+    let w: UnitWindow;
+    if (c !== undefined && c.start === start && !c.w.gone) w = c.w;
+    else {
+      const wkey = `${symbol}|${start}`;
+      const found = this.#windows.get(wkey);
+      if (found === undefined) {
+        w = { end: start + this.#unit, firsts: new Map(), outstanding: 0, unitWritten: false, gone: false };
+        this.#windows.set(wkey, w);
+      } else w = found;
+      if (c === undefined) this.#cache.set(symbol, (c = { start, w, hour: Number.NaN, d: undefined }));
+      else {
+        c.start = start;
+        c.w = w;
+      }
     }
     const first = w.firsts.get(r.key);
     if (first === undefined || r.offset < first) w.firsts.set(r.key, r.offset);
-    if (this.#fineUnit) this.#hold(r, symbol, ts);
+    if (this.#fineUnit) {
+      const hour = floorTo(ts, this.#coarse);
+      const d = c.hour === hour && c.d !== undefined && !c.d.gone ? c.d : this.#debt(symbol, hour);
+      c.hour = hour;
+      c.d = d;
+      const last = d.lasts.get(r.key);
+      if (last === undefined || r.offset > last) d.lasts.set(r.key, r.offset);
+    }
     return true;
   }
 
@@ -241,7 +270,9 @@ export class CommitTracker {
    */
   touch(r: TrackedRecord, symbol: string, ts: number): void {
     if (!this.#fineUnit || Number.isNaN(ts)) return;
-    const d = this.#hold(r, symbol, ts);
+    const d = this.#debt(symbol, floorTo(ts, this.#coarse));
+    const last = d.lasts.get(r.key);
+    if (last === undefined || r.offset > last) d.lasts.set(r.key, r.offset);
     d.version++;
   }
 
@@ -256,16 +287,13 @@ export class CommitTracker {
     if (d && d.writtenVersion < d.version) d.writtenVersion = d.version;
   }
 
-  #hold(r: TrackedRecord, symbol: string, ts: number): CoarseDebt {
-    const start = floorTo(ts, this.#coarse);
+  #debt(symbol: string, start: number): CoarseDebt {
     const dkey = `${symbol}|${start}`;
     let d = this.#debts.get(dkey);
     if (d === undefined) {
-      d = { end: start + this.#coarse, lasts: new Map(), version: 0, writtenVersion: 0 };
+      d = { end: start + this.#coarse, lasts: new Map(), version: 0, writtenVersion: 0, gone: false };
       this.#debts.set(dkey, d);
     }
-    const last = d.lasts.get(r.key);
-    if (last === undefined || r.offset > last) d.lasts.set(r.key, r.offset);
     return d;
   }
 
@@ -346,6 +374,7 @@ export class CommitTracker {
     for (const [wkey, w] of this.#windows) {
       if (this.#done(w) && [...w.firsts.keys()].every((k) => w.end <= (this.#partitions.get(k)?.closedThrough ?? Number.NEGATIVE_INFINITY))) {
         this.#windows.delete(wkey);
+        w.gone = true;
         continue;
       }
       for (const [key, off] of w.firsts) if (off < (first.get(key) ?? Number.POSITIVE_INFINITY)) first.set(key, off);
@@ -355,6 +384,7 @@ export class CommitTracker {
     for (const [dkey, d] of this.#debts) {
       if (this.#wm >= d.end + this.#lateness && d.writtenVersion >= d.version) {
         this.#debts.delete(dkey);
+        d.gone = true;
         continue;
       }
       for (const [key, off] of d.lasts) if (off < (first.get(key) ?? Number.POSITIVE_INFINITY)) first.set(key, off);
