@@ -4,6 +4,8 @@ import { connectable, filter, groupBy, map, merge, mergeMap, Observable, type Op
 import type { CommitTracker, TrackedRecord } from '../commit/CommitTracker.js';
 import { skipOnReplay } from '../commit/skipOnReplay.js';
 import type { AppMetrics } from '../ops/appMetrics.js';
+import { SymbolTally } from '../ops/symbolTally.js';
+import { partitionKeys } from './partitionKeys.js';
 import { partitionWatermark } from './partitionWatermark.js';
 import { type FineBarReader, SeededRollup } from './SeededRollup.js';
 
@@ -58,6 +60,21 @@ export interface ProcessorPipelineOptions {
   scheduler?: SchedulerLike;
 }
 
+/** Where a record came from and what the pipeline decided about it, carried by its trade. */
+interface Handle {
+  readonly h: TrackedRecord;
+  readonly part: string;
+  readonly skip: boolean;
+  readonly ct: number;
+}
+
+/**
+ * The handle rides on the trade object itself, as a non-enumerable symbol property: invisible to
+ * JSON (Bronze's raw column), spreads, `Object.keys` and equality checks, and far cheaper than a
+ * WeakMap (a set and several gets per record, and ephemeron work for the GC).
+ */
+const HANDLE = Symbol('tickflow.processor.handle');
+
 /** What the pipeline reports as writes complete. */
 export type ProcessorEvent =
   | { kind: 'bronze' | 'silver'; trade: Trade }
@@ -87,7 +104,8 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
   return new Observable<ProcessorEvent>((subscriber) => {
     const { tracker, sinks, metrics: m } = o;
     const inst = o.instrumentation ?? noopInstrumentation;
-    const handles = new WeakMap<object, { h: TrackedRecord; part: string; skip: boolean; ct: number }>();
+    const tally = new SymbolTally(m, 'process', o.scheduler);
+    const partOf = partitionKeys();
     const unitMs = tracker.replayUnitMs;
     if (unitMs < 3_600_000 && o.readFine === undefined) {
       throw new Error(`the tracker replays ${unitMs} ms windows, so the 1h rollup must be seeded from the stored 5m bars: pass readFine (or use replayUnit 'coarse')`);
@@ -98,7 +116,7 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
       : undefined;
     const highest = new Map<string, number>();
     const deadLetters = new Subject<ProcessorEvent>();
-    let current: { h: TrackedRecord; part: string; skip: boolean; ct: number; partition: number; topic: string } | undefined;
+    let current: Handle | undefined;
     let pendingDlq = 0;
     let inputDone = false;
     const maybeCompleteDlq = () => {
@@ -108,7 +126,7 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
     const valid$ = connectable(
       o.records.pipe(
         tap((r) => {
-          const part = `${r.topic}|${r.partition}`;
+          const part = partOf(r.topic, r.partition);
           const offset = Number(r.offset);
           const prev = highest.get(part);
           if (r.redelivered === true || (prev !== undefined && offset <= prev)) {
@@ -121,8 +139,8 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
           const v = r.value as { ts?: unknown; symbol?: unknown } | null;
           const ts = typeof v?.ts === 'number' ? v.ts : Number.NaN;
           const ct = o.closedThrough(r.topic, r.partition);
-          current = { h, part, skip: skipOnReplay(ts, ct, unitMs), ct, partition: r.partition, topic: r.topic };
-          m?.ingested.inc(1, { stage: 'process', symbol: typeof v?.symbol === 'string' && v.symbol.length < 40 ? v.symbol : 'other' });
+          current = { h, part, skip: skipOnReplay(ts, ct, unitMs), ct };
+          tally.count(typeof v?.symbol === 'string' && v.symbol.length < 40 ? v.symbol : 'other');
         }),
         map((r) => r.value),
         validate(TradeSchema, {
@@ -146,14 +164,13 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
           },
         }),
         map((t) => {
-          const c = current!;
-          handles.set(t, { h: c.h, part: c.part, skip: c.skip, ct: c.ct });
-          m?.lastEventTime.set(t.ts / 1000, { symbol: t.symbol });
+          Object.defineProperty(t, HANDLE, { value: current, configurable: true });
+          tally.eventTime(t.symbol, t.ts);
           return t;
         }),
       ),
     );
-    const handleOf = (t: object) => handles.get(t)!;
+    const handleOf = (t: Trade): Handle => (t as Trade & { [HANDLE]: Handle })[HANDLE];
 
     const bronze$ = valid$.pipe(
       sinks.bronze,
@@ -237,6 +254,7 @@ export function processorPipeline(o: ProcessorPipelineOptions): Observable<Proce
     } })));
     const sub = merge(bronze$, silver$, gold5m$, gold1h$, deadLetters, input$).subscribe(subscriber);
     sub.add(valid$.connect());
+    sub.add(() => tally.close());
     return sub;
   });
 }

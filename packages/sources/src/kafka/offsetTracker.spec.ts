@@ -120,4 +120,41 @@ describe('createOffsetTracker', () => {
       }),
     );
   });
+
+  it('keeps the same commit point as a model over long runs of interleaved deliveries and acks (compaction)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 1, max: 4 }), (seed, gapEvery) => {
+        let x = seed;
+        const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const t = createOffsetTracker();
+        const delivered: number[] = [];
+        const acked = new Set<number>();
+        let next = 5;
+        let committed = -1;
+        let first = 0; // index of the oldest unacknowledged delivered offset
+        for (let step = 0; step < 6000; step++) {
+          if (delivered.length - acked.size < 300 || rnd() < 0.5) {
+            expect(t.delivered('t', 3, next)).toBe(true);
+            delivered.push(next);
+            next += rnd() * gapEvery < 1 ? 1 : 2; // offsets with gaps (compaction, transaction markers)
+          } else {
+            // acknowledge one of the oldest unacknowledged offsets, mostly but not always in order
+            const open: number[] = [];
+            for (let i = first; i < delivered.length && open.length < 20; i++) if (!acked.has(delivered[i] as number)) open.push(delivered[i] as number);
+            const o = open[Math.floor(rnd() * open.length)] as number;
+            t.ack('t', 3, o);
+            expect(t.ack('t', 3, o)).toBe(false); // twice: no effect
+            acked.add(o);
+            while (first < delivered.length && acked.has(delivered[first] as number)) first++;
+          }
+          for (const c of t.takeCommits()) committed = Number(c.offset);
+          // the offset after the contiguous acknowledged prefix (-1 while the oldest is unacknowledged)
+          expect(committed).toBe(first === 0 ? -1 : (delivered[first - 1] as number) + 1);
+        }
+        expect(t.unacked).toBe(delivered.length - acked.size);
+        expect(t.ack('t', 3, 4)).toBe(false); // never delivered
+      }),
+      { numRuns: 20 },
+    );
+  });
 });
