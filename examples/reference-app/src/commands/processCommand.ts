@@ -214,13 +214,14 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
   const partOf = partitionKeys();
   const end$ = new Subject<void>();
   const input$: Observable<ProcessorRecord> = (flags.idleExitMs !== undefined ? source.pipe(takeUntil(end$)) : concat(source, NEVER)).pipe(
+    // first: a partition's records held for a checkpoint read do not count as read yet (backlog, idleness)
+    gate.operator,
     tap((r) => {
       lastInput = Date.now();
       if (!stopping) lastOffset.set(partOf(r.topic, r.partition), Number(r.offset));
     }),
     // after a shutdown request nothing new enters: what is not tracked is read again after restart
     (src) => new Observable<ProcessorRecord>((sub) => src.subscribe({ next: (r) => !stopping && sub.next(r), error: (e) => sub.error(e), complete: () => sub.complete() })),
-    gate.operator,
   );
 
   let committing = Promise.resolve();
