@@ -257,7 +257,7 @@ export async function processCommand(ctx: CommandContext): Promise<void> {
     records: input$,
     sinks,
     tracker,
-    closedThrough: (topic, partition) => stored.get(`${topic}|${partition}`)?.closedThrough ?? Number.NEGATIVE_INFINITY,
+    closedThrough: (topic, partition) => stored.get(partOf(topic, partition))?.closedThrough ?? Number.NEGATIVE_INFINITY,
     maxOutOfOrdernessMs: config.pipeline.maxOutOfOrdernessMs,
     idleTimeoutMs: config.pipeline.idleTimeoutMs,
     allowedLatenessMs: config.pipeline.allowedLatenessMs,

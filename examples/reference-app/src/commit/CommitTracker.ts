@@ -1,3 +1,4 @@
+import { partitionKeys } from '../process/partitionKeys.js';
 import { floorTo } from './floorTo.js';
 
 /** Where a Kafka record came from. Offsets are the broker's (kafkajs gives strings; numbers here). */
@@ -149,6 +150,8 @@ export class CommitTracker {
   readonly #stamps = new WeakMap<object, number>();
   readonly #cache = new Map<string, FeedCache>();
   #wm = Number.NEGATIVE_INFINITY;
+  /** `topic|partition` keys, built once per partition (the same string for every record: hashed once). */
+  readonly #keyOf = partitionKeys();
 
   /** @param options - window sizes, replay unit and allowed lateness of the pipeline */
   constructor(options: CommitTrackerOptions = {}) {
@@ -181,7 +184,7 @@ export class CommitTracker {
    * @returns the handle for the other calls
    */
   track(pos: RecordPosition, writes: number): TrackedRecord {
-    const key = `${pos.topic}|${pos.partition}`;
+    const key = this.#keyOf(pos.topic, pos.partition);
     let p = this.#partitions.get(key);
     if (p === undefined) {
       p = { topic: pos.topic, partition: pos.partition, pending: new Map(), highest: pos.offset - 1, closedThrough: this.#initial(pos.topic, pos.partition) };

@@ -107,6 +107,11 @@ export function assignmentGate(options: AssignmentGateOptions): AssignmentGate {
       };
       const sub = source.subscribe({
         next: (r) => {
+          // the steady state: nothing waits and nothing is to be marked (no key built per record)
+          if (waiting.size === 0 && first.size === 0) {
+            subscriber.next(r);
+            return;
+          }
           const part = `${r.topic}|${r.partition}`;
           if (waiting.has(part)) {
             const rs = held.get(part);

@@ -126,22 +126,33 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
       }
     : (p: unknown[]) => p;
   const withTtl = mapping.queryWithTtl as string;
-  const bind: (record: T) => [string, unknown[]] =
+  // bind() returns the params and leaves the statement in `bound` (no tuple per record)
+  let bound = mapping.query;
+  const bind: (record: T) => unknown[] =
     ttl === undefined
-      ? (r) => [mapping.query, stamp(mapping.params(r))]
+      ? (r) => stamp(mapping.params(r))
       : typeof ttl === 'number'
         ? (r) => {
             const p = mapping.params(r);
             p.push(ttl);
-            return [withTtl, stamp(p)];
+            bound = withTtl;
+            return stamp(p);
           }
         : (r) => {
             const p = mapping.params(r);
             const t = ttl(r);
-            if (t === undefined) return [mapping.query, stamp(p)];
+            if (t === undefined) {
+              bound = mapping.query;
+              return stamp(p);
+            }
             p.push(checkTtl(t, r));
-            return [withTtl, stamp(p)];
+            bound = withTtl;
+            return stamp(p);
           };
+  // Ack metadata is the same for every row written at the same attempt: shared, frozen objects.
+  const metas: CassandraAckMeta[] = [];
+  const metaOf = (attempts: number): CassandraAckMeta =>
+    attempts < 64 ? (metas[attempts] ??= Object.freeze({ table: name, attempts })) : { table: name, attempts };
 
   const batchRows = typeof client.batch === 'function' && mapping.partitionKey ? (options.batchRows ?? 20) : 1;
   if (!Number.isInteger(options.batchRows ?? 1) || (options.batchRows ?? 1) < 1) {
@@ -285,7 +296,7 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
         while (head < order.length && (order[head] as Entry<T>).done) {
           const e = order[head] as Entry<T>;
           order[head++] = undefined as unknown as Entry<T>;
-          subscriber.next({ record: e.record, meta: { table: name, attempts: e.attempts } });
+          subscriber.next({ record: e.record, meta: metaOf(e.attempts) });
           if (closed) return;
         }
         if (head > 1024 && head * 2 > order.length) {
@@ -303,7 +314,8 @@ export function cassandraSink<T>(options: CassandraSinkOptions<T>): OperatorFunc
           let params: unknown[];
           let pk: string | undefined;
           try {
-            [query, params] = bind(record);
+            params = bind(record);
+            query = bound;
             pk = partitionKey?.(record, params);
           } catch (error) {
             invalid.inc(1, labels);
