@@ -11,6 +11,10 @@
  *   LOAD_SECONDS=300 npm run bench:load                 # the 5-minute run
  *   LOAD_RATE=5000 LOAD_SYMBOLS=500 LOAD_SECONDS=30 npm run bench:load
  *   LOAD_PROCESSOR_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:load   # profile the processor
+ *   LOAD_PROCESSOR_NODE_OPTIONS="" npm run bench:load   # the processor without the deployed NODE_OPTIONS
+ *
+ * The processor runs with NODE_OPTIONS="--max-semi-space-size=64", the flag docker-compose runs it with
+ * (a larger young generation: less garbage-collector time per record, ADR 0100).
  *
  * Event time runs LOAD_SPEEDUP (default 10) × faster than the wall clock, starting two hours ago,
  * so 5-minute windows close every 30 s of a run. Needs Kafka, the schema registry and Cassandra
@@ -70,8 +74,8 @@ async function freePort(): Promise<number> {
     });
   });
 }
-function tickflow(args: string[], port = 0, nodeArgs: string[] = []): { proc: ChildProcess; exit: Promise<number | null>; out: () => string } {
-  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'examples/reference-app/bin/tickflow.mjs'), ...args], { cwd: ROOT, env: { ...env, TICKFLOW_METRICS_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+function tickflow(args: string[], port = 0, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): { proc: ChildProcess; exit: Promise<number | null>; out: () => string } {
+  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'examples/reference-app/bin/tickflow.mjs'), ...args], { cwd: ROOT, env: { ...env, ...extraEnv, TICKFLOW_METRICS_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d) => (out = (out + d).slice(-20_000)));
   proc.stderr?.on('data', (d) => (out = (out + d).slice(-20_000)));
@@ -92,11 +96,12 @@ const rssMiB = (pid: number) => {
   return m ? Math.round(Number(m[1]) / 1024) : 0;
 };
 
-console.log(`load: ${RATE} trades/s offered over ${SYMBOLS} symbols for ${SECONDS} s (event time ×${SPEEDUP}); run ${run}`);
+console.log(`load: ${RATE} trades/s offered over ${SYMBOLS} symbols for ${SECONDS} s (event time ×${SPEEDUP}); run ${run}; processor NODE_OPTIONS="${process.env.LOAD_PROCESSOR_NODE_OPTIONS ?? '--max-semi-space-size=64'}"`);
 await Promise.all([cli(['topics', 'create']), cli(['schemas', 'register']), cli(['cassandra', 'init'])]);
 const port = await freePort();
 // LOAD_PROCESSOR_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the processor (Node refuses --cpu-prof in NODE_OPTIONS)
-const processor = tickflow(['process', '--from-beginning'], port, (process.env.LOAD_PROCESSOR_NODE_ARGS ?? '').split(' ').filter(Boolean));
+const processorNodeOptions = process.env.LOAD_PROCESSOR_NODE_OPTIONS ?? '--max-semi-space-size=64'; // as docker-compose runs it
+const processor = tickflow(['process', '--from-beginning'], port, (process.env.LOAD_PROCESSOR_NODE_ARGS ?? '').split(' ').filter(Boolean), { NODE_OPTIONS: processorNodeOptions });
 process.on('exit', () => processor.proc.kill('SIGKILL'));
 for (let i = 0; ; i++) {
   if (i > 240) throw new Error(`processor not ready:\n${processor.out()}`);
