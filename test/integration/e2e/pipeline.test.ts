@@ -227,9 +227,17 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     await p1.exit;
 
     // A second processor resumes from the last safe commit, catches up, and is stopped gracefully.
+    // What it must read again: everything after the committed offsets (with the 5-minute replay
+    // unit, ADR 0105, that is at most a few 5m windows plus the out-of-orderness, not an hour).
+    let committed = 0;
+    for (const t of await admin.fetchOffsets({ groupId: env.KAFKA_GROUP_ID!, topics: [`${run}_trades`, `${run}_crypto`] }))
+      for (const p of t.partitions) committed += Math.max(0, Number(p.offset));
+    const replay = records - committed;
+    expect(replay).toBeGreaterThan(0);
     const p2port = await freePort();
     const p2 = tickflow(['process'], { TICKFLOW_METRICS_PORT: String(p2port) });
-    await until('the restarted processor to catch up', async () => (await metric(p2port, 'tickflow_bars_written_total', 'interval="5m"')) >= 10 || undefined, 120_000, p2);
+    await until('the restarted processor to catch up', async () => (await metric(p2port, 'tickflow_trades_ingested_total', 'stage="process"')) >= replay || undefined, 120_000, p2);
+    await until('the restarted processor to write bars', async () => (await metric(p2port, 'tickflow_bars_written_total', 'interval="5m"')) >= 1 || undefined, 60_000, p2);
     await sleep(3_000);
     p2.proc.kill('SIGINT');
     expect(await p2.exit, p2.output()).toBe(0);
