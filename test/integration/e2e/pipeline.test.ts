@@ -237,11 +237,17 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     const p2port = await freePort();
     const p2 = tickflow(['process'], { TICKFLOW_METRICS_PORT: String(p2port) });
     await until('the restarted processor to catch up', async () => (await metric(p2port, 'tickflow_trades_ingested_total', 'stage="process"')) >= replay || undefined, 120_000, p2);
-    await until('the restarted processor to write bars', async () => (await metric(p2port, 'tickflow_bars_written_total', 'interval="5m"')) >= 1 || undefined, 60_000, p2);
+    // No bar count is awaited here: with the 5-minute replay unit the replay may hold only the
+    // windows p1 had left open, which no watermark closes until more input comes (p3 flushes them).
     await sleep(3_000);
     p2.proc.kill('SIGINT');
     expect(await p2.exit, p2.output()).toBe(0);
     expect(p2.output()).toContain('process: stopped');
+    // A graceful stop never moves the group's commits backwards.
+    let committedAfter = 0;
+    for (const t of await admin.fetchOffsets({ groupId: env.KAFKA_GROUP_ID!, topics: [`${run}_trades`, `${run}_crypto`] }))
+      for (const p of t.partitions) committedAfter += Math.max(0, Number(p.offset));
+    expect(committedAfter).toBeGreaterThanOrEqual(committed);
 
     // Late trades arrive while the processor is down; the restarted processor reads from its
     // committed offsets, flushes at the end of input and exits.
