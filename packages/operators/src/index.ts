@@ -15,6 +15,7 @@
 export const version = '0.1.0';
 export { type AnomalyEvent, type AnomalyOptions, anomaly } from './anomaly/index.js';
 export { type DedupeOptions, dedupe } from './dedupe.js';
+export { type MergeTarget, mergeBars } from './mergeBars.js';
 export {
   type OhlcvBar,
   type OhlcvWindowOptions,

@@ -1,5 +1,6 @@
 import { type Bar, ConfigurationError, formatInterval, parseInterval } from '@tickflow/core';
 import { Observable, type OperatorFunction } from 'rxjs';
+import { mergeBars } from './mergeBars.js';
 import type { OhlcvBar } from './ohlcvWindow.js';
 
 /**
@@ -35,7 +36,8 @@ interface SymbolRollup {
 /**
  * Rolls finer bars (e.g. 5m from {@link ohlcvWindow}) up into coarser ones (e.g. 1h), giving the
  * same bar as computing the coarse window from the trades: open of the earliest sub-bar, close of
- * the latest, max high, min low, Σvolume, Σcount, vwap = Σ(vwap·volume) / Σvolume.
+ * the latest, max high, min low, Σvolume, Σcount, vwap = Σ(vwap·volume) / Σvolume (see
+ * {@link mergeBars}, which does the combining).
  *
  * Sub-bars arrive per symbol in time order (as ohlcvWindow emits them); a sub-bar with the same
  * `start` as an earlier one replaces it (a restatement or an update-mode revision). A coarse bar
@@ -62,38 +64,8 @@ export function rollup(size: string | number, options: RollupOptions = {}): Oper
   const interval = formatInterval(sizeMs);
   const onLate = options.onLate;
 
-  const build = (symbol: string, c: Coarse): OhlcvBar => {
-    const subs = [...c.subs.values()].sort((x, y) => x.start - y.start);
-    const first = subs[0] as Bar;
-    let high = first.high;
-    let low = first.low;
-    let volume = 0;
-    let count = 0;
-    let pv = 0;
-    for (const s of subs) {
-      if (s.high > high) high = s.high;
-      if (s.low < low) low = s.low;
-      volume += s.volume;
-      count += s.count;
-      pv += s.vwap * s.volume;
-    }
-    const close = (subs[subs.length - 1] as Bar).close;
-    const bar: OhlcvBar = {
-      symbol,
-      interval,
-      start: c.start,
-      end: c.start + sizeMs,
-      open: first.open,
-      high,
-      low,
-      close,
-      volume,
-      count,
-      vwap: volume > 0 ? pv / volume : close,
-    };
-    if (c.revision > 0) bar.revision = c.revision;
-    return bar;
-  };
+  const build = (symbol: string, c: Coarse): OhlcvBar =>
+    mergeBars(c.subs.values(), { symbol, interval, start: c.start, end: c.start + sizeMs, revision: c.revision });
 
   return (source) =>
     new Observable<OhlcvBar>((subscriber) => {

@@ -1,5 +1,5 @@
 import { type Bar, backoff, type Instrumentation, noopInstrumentation } from '@tickflow/core';
-import type { OhlcvBar } from '@tickflow/operators';
+import { mergeBars, type OhlcvBar } from '@tickflow/operators';
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { floorTo } from '../commit/floorTo.js';
 
@@ -69,8 +69,8 @@ interface Sym {
  * being read waits; every other symbol's bars flow on. This is what lets the commit protocol replay
  * 5 minutes instead of an hour (ADR 0105).
  *
- * Bars are combined exactly like `rollup` from `@tickflow/operators`: open of the earliest fine bar,
- * close of the latest, max high, min low, Σvolume, Σcount, vwap = Σ(vwap·volume)/Σvolume. A coarse
+ * Bars are combined by `mergeBars` from `@tickflow/operators`, as `rollup` combines them: open of the
+ * earliest fine bar, close of the latest, max high, min low, Σvolume, Σcount, vwap = Σ(vwap·volume)/Σvolume. A coarse
  * bar is emitted when its last fine bar arrives, when a later window of the symbol begins, or on
  * completion — and not before its seed is in. A fine bar for an already emitted window restates it
  * (`revision` 1, 2, …).
@@ -290,28 +290,7 @@ export class SeededRollup {
       s.newest = w.start;
       for (const [k, o] of s.wins) if (k < w.start && o.emitted && o.seeding === 0 && !o.due) s.wins.delete(k);
     }
-    this.#emit(this.#build(symbol, w));
-  }
-
-  #build(symbol: string, w: Win): OhlcvBar {
-    const subs = [...w.subs.values()].sort((x, y) => x.start - y.start);
-    const first = subs[0] as Bar;
-    const last = subs[subs.length - 1] as Bar;
-    let high = first.high;
-    let low = first.low;
-    let volume = 0;
-    let count = 0;
-    let pv = 0;
-    for (const b of subs) {
-      if (b.high > high) high = b.high;
-      if (b.low < low) low = b.low;
-      volume += b.volume;
-      count += b.count;
-      pv += b.vwap * b.volume;
-    }
-    const bar: OhlcvBar = { symbol, interval: this.#interval, start: w.start, end: w.start + this.#coarse, open: first.open, high, low, close: last.close, volume, count, vwap: volume > 0 ? pv / volume : last.close };
-    if (w.revision > 0) bar.revision = w.revision;
-    return bar;
+    this.#emit(mergeBars(w.subs.values(), { symbol, interval: this.#interval, start: w.start, end: w.start + this.#coarse, revision: w.revision }));
   }
 
   #seed(symbol: string, s: Sym, w: Win, through: number): void {
