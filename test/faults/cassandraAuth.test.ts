@@ -22,7 +22,8 @@ import cassandra from 'cassandra-driver';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASSANDRA_JDK17_FLAGS, SERVICES_DIR } from '../../scripts/services-lib.mjs';
-import { sleep, tickflow } from './driver.js';
+import { sleep } from '../support/sleep.js';
+import { tickflow } from './driver.js';
 
 const lib = join(SERVICES_DIR, 'cassandra', 'lib');
 const PORT = Number(process.env.TICKFLOW_AUTH_CASSANDRA_PORT ?? 9142);

@@ -4,9 +4,8 @@
  * scenario inject one fault mid-stream, drains, and compares Kafka, Cassandra Bronze/Silver/Gold
  * and the DLQ with the oracle (./oracle.ts). See docs/guides/guarantees.md.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tradeAvroSchema } from '@tickflow/core';
 import { readBars, readTrades } from '@tickflow/sinks/cassandra';
@@ -14,99 +13,31 @@ import { createFakeFinnhubServer, type FakeFinnhubServer, type FakeFinnhubTrade 
 import avro from 'avsc';
 import type cassandra from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
+import { freePort } from '../support/freePort.js';
 import { compareMultisets, multiset, type OTrade, oracleBars, printKey, type StoredBar, wrongBars } from '../support/oracle.js';
+import { sleep } from '../support/sleep.js';
+import { runTickflow, startTickflow, stopTickflow, type TickflowProcess } from '../support/tickflowProcess.js';
+import { until } from '../support/until.js';
 import { buildStream, type FaultStream } from './stream.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'examples', 'reference-app', 'bin', 'tickflow.mjs');
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const M = 60_000;
 const H = 3_600_000;
 /** Scale knob: TICKFLOW_FAULT_SCALE=4 sends four times as many trades, more slowly. */
 export const SCALE = Number(process.env.TICKFLOW_FAULT_SCALE ?? 1) || 1;
+/** Output kept per child in a fault run (past it the older half is dropped): debug logs of long runs stay bounded. */
+const MAX_OUTPUT_CHARS = 200_000;
+/** How long the timeout errors of the fault suite quote a child's output (its tail). */
+const OUTPUT_TAIL = 4000;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+/** A fault-run `tickflow` child: the whole `env`, metrics on `port` (0: any), output bounded. */
+export function tickflow(args: string[], env: Record<string, string>, port = 0): TickflowProcess {
+  return startTickflow(args, env, { metricsPort: port, maxOutputChars: MAX_OUTPUT_CHARS });
 }
 
-/** A `tickflow` child process. */
-export interface Child {
-  proc: ChildProcess;
-  port: number;
-  output: () => string;
-  exit: Promise<number | null>;
-  exited: boolean;
-  peakRssMiB: number;
-}
-
-export function tickflow(args: string[], env: Record<string, string>, port = 0): Child {
-  const proc = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...env, TICKFLOW_METRICS_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (d: Buffer) => {
-    out += d;
-    if (out.length > 200_000) out = out.slice(-100_000);
-  };
-  proc.stdout?.on('data', keep);
-  proc.stderr?.on('data', keep);
-  const child: Child = { proc, port, output: () => out, exit: Promise.resolve(null), exited: false, peakRssMiB: 0 };
-  const timer = setInterval(() => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
-      if (m) child.peakRssMiB = Math.max(child.peakRssMiB, Number(m[1]) / 1024);
-    } catch {}
-  }, 250);
-  child.exit = new Promise((r) =>
-    proc.on('exit', (code, signal) => {
-      clearInterval(timer);
-      child.exited = true;
-      r(code ?? (signal ? -1 : null));
-    }),
-  );
-  return child;
-}
-
-export async function runToEnd(args: string[], env: Record<string, string>): Promise<string> {
-  const c = tickflow(args, env);
-  const code = await c.exit;
-  if (code !== 0) throw new Error(`tickflow ${args.join(' ')} exited ${code}:\n${c.output()}`);
-  return c.output();
-}
-
-export async function metric(port: number, name: string, match = ''): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
-  let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(name) && line.includes(match)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  return sum;
-}
-
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, log?: () => string): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? ` (${(last as Error).message})` : ''}${log ? `\n${log().slice(-4000)}` : ''}`);
-    await sleep(250);
-  }
-}
-
-/** Stops a child: SIGINT, then SIGKILL after `ms`. */
-export async function stop(c: Child, ms = 30_000): Promise<number | null> {
-  if (c.exited) return c.exit;
-  c.proc.kill('SIGINT');
-  const t = setTimeout(() => c.proc.kill('SIGKILL'), ms);
-  const code = await c.exit;
-  clearTimeout(t);
-  return code;
+/** Runs a `tickflow` command of a fault run to its end (as {@link tickflow}); throws with its output unless it exits 0. */
+export function runToEnd(args: string[], env: Record<string, string>): Promise<string> {
+  return runTickflow(args, env, { metricsPort: 0, maxOutputChars: MAX_OUTPUT_CHARS });
 }
 
 /** Runs `node serverFault.mjs name mode downMs` under `flock /tmp/services.lock`; resolves with its timestamps. */
@@ -173,9 +104,9 @@ export class Scenario {
   readonly env: Record<string, string>;
   readonly stream: FaultStream;
   server!: FakeFinnhubServer;
-  producer!: Child;
-  readonly processors = new Map<string, Child>();
-  private readonly retired: Child[] = [];
+  producer!: TickflowProcess;
+  readonly processors = new Map<string, TickflowProcess>();
+  private readonly retired: TickflowProcess[] = [];
   /** Newest event time published so far (late trades excluded). */
   publishedTs = 0;
   published = 0;
@@ -184,7 +115,7 @@ export class Scenario {
   unexpectedExits = 0;
   notes: string[] = [];
   private stopping = false;
-  private readonly expectedExit = new WeakSet<Child>();
+  private readonly expectedExit = new WeakSet<TickflowProcess>();
   readonly paceMs: number;
   /** Output of the final `process --exit-when-idle` (shown when bars are wrong). */
   finalOutput: () => string = () => '';
@@ -218,7 +149,7 @@ export class Scenario {
   }
 
   /** Starts the producer (supervised: an unexpected exit is counted and it is restarted). */
-  async startProducer(): Promise<Child> {
+  async startProducer(): Promise<TickflowProcess> {
     const c = tickflow(['produce', '--source', 'finnhub'], this.env, await freePort());
     this.producer = c;
     this.supervise(c, () => this.startProducer());
@@ -227,15 +158,15 @@ export class Scenario {
   }
 
   /** Starts a processor under `label` (supervised). */
-  async startProcessor(label = 'p1'): Promise<Child> {
+  async startProcessor(label = 'p1'): Promise<TickflowProcess> {
     const c = tickflow(['process', '--from-beginning'], this.env, await freePort());
     this.processors.set(label, c);
     this.supervise(c, () => this.startProcessor(label));
-    await until(`processor ${label} ready`, async () => (await fetch(`http://127.0.0.1:${c.port}/readyz`)).ok, 90_000, c.output);
+    await until(`processor ${label} ready`, async () => (await fetch(`http://127.0.0.1:${c.port}/readyz`)).ok, 90_000, { output: c.output, outputTail: OUTPUT_TAIL });
     return c;
   }
 
-  private supervise(c: Child, restart: () => Promise<Child>): void {
+  private supervise(c: TickflowProcess, restart: () => Promise<TickflowProcess>): void {
     void c.exit.then(async (code) => {
       if (this.stopping || this.expectedExit.has(c)) return;
       this.unexpectedExits++;
@@ -281,7 +212,7 @@ export class Scenario {
     this.expectedExit.add(c);
     this.retired.push(c);
     this.processors.delete(label);
-    const code = await stop(c);
+    const code = await stopTickflow(c);
     if (code !== 0) this.notes.push(`processor ${label} exited ${code} on SIGINT`);
   }
 
@@ -354,12 +285,12 @@ export class Scenario {
     );
     await admin.disconnect();
     this.stopping = true;
-    const code = await stop(this.producer);
+    const code = await stopTickflow(this.producer);
     if (code !== 0) this.notes.push(`producer exited ${code} on SIGINT`);
     for (const label of [...this.processors.keys()]) {
       const c = this.processors.get(label)!;
       this.retired.push(c);
-      const pc = await stop(c);
+      const pc = await stopTickflow(c);
       if (pc !== 0) this.notes.push(`processor ${label} exited ${pc} on SIGINT: ${c.output().slice(-400)}`);
     }
     this.processors.clear();

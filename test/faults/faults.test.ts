@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type FaultResult, ROOT, runToEnd, Scenario, type Shared, serverFault, sleep, table } from './driver.js';
+import { sleep } from '../support/sleep.js';
+import { type FaultResult, ROOT, runToEnd, Scenario, type Shared, serverFault, table } from './driver.js';
 import { prng } from './stream.js';
 
 const services = inject('services');

@@ -16,7 +16,8 @@ import { jsonDecoder, kafkaSource } from '@tickflow/sources/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, sleep } from './driver.js';
+import { sleep } from '../support/sleep.js';
+import { ROOT } from './driver.js';
 
 const servicesDir = process.env.TICKFLOW_SERVICES_DIR ?? join(ROOT, '.services');
 const lib = join(servicesDir, 'kafka', 'lib');

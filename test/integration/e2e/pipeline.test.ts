@@ -7,19 +7,21 @@
  * distinct prints, Bronze has every trade, the DLQ every invalid record, and a real Prometheus
  * scraped the processor's /metrics.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { readBars, readTrades } from '@tickflow/sinks/cassandra';
 import { createFakeFinnhubServer, type FakeFinnhubServer, type FakeFinnhubTrade } from '@tickflow/sources/testing';
 import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../support/freePort.js';
+import { metric } from '../../support/metric.js';
 import { type OTrade as OracleTrade, oracleBars } from '../../support/oracle.js';
+import { sleep } from '../../support/sleep.js';
+import { runTickflow, startTickflow } from '../../support/tickflowProcess.js';
+import { until } from '../../support/until.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const bin = join(root, 'examples', 'reference-app', 'bin', 'tickflow.mjs');
 const fixture = join(root, '..', 'shared', 'fixtures', 'trades', 'tardis-binance-futures-btcusdt-2020-02-22', 'trades.csv');
 const services = inject('services');
 const run = `e2e${Date.now().toString(36)}`;
@@ -46,56 +48,8 @@ const env: Record<string, string> = {
   FINNHUB_API_KEY: 'e2e-token',
 };
 const prometheus = services.prometheus ?? process.env.PROMETHEUS_URL;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Child {
-  proc: ChildProcess;
-  output: () => string;
-  exit: Promise<number | null>;
-}
-function tickflow(args: string[], extra: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, output: () => out, exit };
-}
-async function runToEnd(args: string[]): Promise<string> {
-  const c = tickflow(args);
-  const code = await c.exit;
-  if (code !== 0) throw new Error(`tickflow ${args.join(' ')} exited ${code}:\n${c.output()}`);
-  return c.output();
-}
-async function metric(port: number, name: string, match = ''): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(name) && line.includes(match) && !line.startsWith('#')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  return sum;
-}
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, child?: Child): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? ` (${(last as Error).message})` : ''}${child ? `\n${child.output()}` : ''}`);
-    await sleep(500);
-  }
-}
+/** Polls every 500 ms: `stable` compares two polls. */
+const POLL = { everyMs: 500 };
 
 /** The synthetic stream: three stocks over four hours, same-value distinct prints, invalid records. */
 function syntheticInput() {
@@ -146,13 +100,13 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
 
   it('produce → Kafka → process (stopped and restarted) → Cassandra equals the oracle', async () => {
     // Setup through the CLI itself.
-    expect(await runToEnd(['topics', 'create'])).toContain(`${run}_trades`);
-    expect(await runToEnd(['schemas', 'register'])).toContain(`${run}_trades-value`);
-    expect(await runToEnd(['cassandra', 'init'])).toContain('processor_checkpoints ready');
+    expect(await runTickflow(['topics', 'create'], env)).toContain(`${run}_trades`);
+    expect(await runTickflow(['schemas', 'register'], env)).toContain(`${run}_trades-value`);
+    expect(await runTickflow(['cassandra', 'init'], env)).toContain('processor_checkpoints ready');
 
     // Producer: Finnhub source against the fake server.
     const producerPort = await freePort();
-    const producer = tickflow(['produce', '--source', 'finnhub'], { TICKFLOW_METRICS_PORT: String(producerPort) });
+    const producer = startTickflow(['produce', '--source', 'finnhub'], env, { metricsPort: producerPort });
     await server.waitForSubscription([BTC, ...STOCKS], 60_000);
     const acked = () => metric(producerPort, 'tickflow_kafka_sink_records_total');
     const stable = async (min: number) => {
@@ -166,7 +120,7 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
           return ok ? n : undefined;
         },
         120_000,
-        producer,
+        { ...POLL, output: producer.output },
       );
     };
 
@@ -201,10 +155,10 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     const records = await inKafka();
     expect(records).toBeGreaterThanOrEqual(sent.length);
     expect(records).toBeLessThanOrEqual(sent.length + expectedDup);
-    const p1 = tickflow(['process', '--from-beginning'], { TICKFLOW_METRICS_PORT: String(procPort) });
-    await until('the processor to read every record', async () => (await metric(procPort, 'tickflow_trades_ingested_total', 'stage="process"')) >= records || undefined, 120_000, p1);
+    const p1 = startTickflow(['process', '--from-beginning'], env, { metricsPort: procPort });
+    await until('the processor to read every record', async () => (await metric(procPort, 'tickflow_trades_ingested_total', 'stage="process"')) >= records || undefined, 120_000, { ...POLL, output: p1.output });
     // Hours 0-2 of the stocks and 0-1 of BTC closed and written (the watermark passed them).
-    await until('1h bars to be written', async () => (await metric(procPort, 'tickflow_bars_written_total', 'interval="1h"')) >= 11 || undefined, 120_000, p1).catch(async (e: Error) => {
+    await until('1h bars to be written', async () => (await metric(procPort, 'tickflow_bars_written_total', 'interval="1h"')) >= 11 || undefined, 120_000, { ...POLL, output: p1.output }).catch(async (e: Error) => {
       const text = await (await fetch(`http://127.0.0.1:${procPort}/metrics`)).text();
       throw new Error(`${e.message}\n${text.split('\n').filter((l) => /^tickflow_(bars|open|committed|trades_(ingested|late|dup))/.test(l)).join('\n')}`);
     });
@@ -218,7 +172,7 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
           return v >= records ? v : undefined;
         },
         60_000,
-        p1,
+        { ...POLL, output: p1.output },
       );
       expect(scraped).toBe(records);
     }
@@ -235,8 +189,8 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     const replay = records - committed;
     expect(replay).toBeGreaterThan(0);
     const p2port = await freePort();
-    const p2 = tickflow(['process'], { TICKFLOW_METRICS_PORT: String(p2port) });
-    await until('the restarted processor to catch up', async () => (await metric(p2port, 'tickflow_trades_ingested_total', 'stage="process"')) >= replay || undefined, 120_000, p2);
+    const p2 = startTickflow(['process'], env, { metricsPort: p2port });
+    await until('the restarted processor to catch up', async () => (await metric(p2port, 'tickflow_trades_ingested_total', 'stage="process"')) >= replay || undefined, 120_000, { ...POLL, output: p2.output });
     // No bar count is awaited here: with the 5-minute replay unit the replay may hold only the
     // windows p1 had left open, which no watermark closes until more input comes (p3 flushes them).
     await sleep(3_000);
@@ -256,7 +210,7 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     await stable(sent.length + invalid.length + lateInput.length);
     producer.proc.kill('SIGINT');
     expect(await producer.exit, producer.output()).toBe(0);
-    const p3 = tickflow(['process', '--exit-when-idle', '6000'], { TICKFLOW_METRICS_PORT: '0' });
+    const p3 = startTickflow(['process', '--exit-when-idle', '6000'], env, { metricsPort: 0 });
     expect(await p3.exit, p3.output()).toBe(0);
     await admin.disconnect();
 
@@ -309,7 +263,7 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
         dead.push({ reason: JSON.parse(String(message.value)).reason, header: String(message.headers?.['x-tickflow-reason'] ?? '') });
       },
     });
-    await until('the DLQ to hold every invalid record', async () => dead.length >= invalidSent.length || undefined, 60_000);
+    await until('the DLQ to hold every invalid record', async () => dead.length >= invalidSent.length || undefined, 60_000, POLL);
     await consumer.disconnect();
     expect(dead.length).toBe(invalidSent.length);
     expect(dead.every((d) => d.reason.length > 0 && d.header === d.reason)).toBe(true);

@@ -7,9 +7,8 @@
  * Debian's chromium is installed, the page itself is loaded from the processor and must draw the
  * stored candles and add the next batch's bars live.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bar } from '@tickflow/core';
@@ -17,10 +16,13 @@ import { readBars } from '@tickflow/sinks/cassandra';
 import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../support/freePort.js';
+import { sleep } from '../../support/sleep.js';
+import { runTickflow, startTickflow, type TickflowProcess } from '../../support/tickflowProcess.js';
+import { until } from '../../support/until.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const APP = join(root, 'examples', 'reference-app');
-const bin = join(APP, 'bin', 'tickflow.mjs');
 const CHROMIUM = '/usr/bin/chromium';
 const services = inject('services');
 const run = `pp${Date.now().toString(36)}`;
@@ -48,50 +50,8 @@ const env: Record<string, string> = {
   TICKFLOW_LOG_LEVEL: 'warn',
   TICKFLOW_NO_WEB_BUILD: '1',
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Child {
-  proc: ChildProcess;
-  output: () => string;
-  exit: Promise<number | null>;
-}
-function tickflow(args: string[], extra: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, output: () => out, exit };
-}
-async function runToEnd(args: string[]): Promise<string> {
-  const c = tickflow(args);
-  const code = await c.exit;
-  if (code !== 0) throw new Error(`tickflow ${args.join(' ')} exited ${code}:\n${c.output()}`);
-  return c.output();
-}
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, child?: Child): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? ` (${(last as Error).message})` : ''}${child ? `\n${child.output()}` : ''}`);
-    await sleep(500);
-  }
-}
+/** Polls every 500 ms: `settled` compares two polls. */
+const POLL = { everyMs: 500 };
 
 /** Trades of both symbols every 10 s in [from, to) (minutes after T0), prices wandering apart. */
 function trades(fromMin: number, toMin: number): { symbol: string; price: number; size: number; ts: number }[] {
@@ -119,7 +79,7 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
   let client: cassandra.Client;
   let kafka: Kafka;
   let dir = '';
-  let processor: Child | undefined;
+  let processor: TickflowProcess | undefined;
   let stopStream = () => {};
 
   beforeAll(async () => {
@@ -144,16 +104,16 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
   });
 
   it('page at /, Gold bars on /api/stream after Cassandra has them, health from the processor’s metrics', async () => {
-    expect(await runToEnd(['topics', 'create'])).toContain(`${run}_trades`);
-    expect(await runToEnd(['schemas', 'register'])).toContain(`${run}_trades-value`);
-    expect(await runToEnd(['cassandra', 'init'])).toContain('processor_checkpoints ready');
+    expect(await runTickflow(['topics', 'create'], env)).toContain(`${run}_trades`);
+    expect(await runTickflow(['schemas', 'register'], env)).toContain(`${run}_trades-value`);
+    expect(await runTickflow(['cassandra', 'init'], env)).toContain('processor_checkpoints ready');
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const auth = { authorization: `Bearer ${TOKEN}` };
-    processor = tickflow(['process', '--from-beginning'], { TICKFLOW_METRICS_PORT: String(port) });
+    processor = startTickflow(['process', '--from-beginning'], env, { metricsPort: port });
     const p = processor;
-    await until('the processor to be ready', async () => (await fetch(`${base}/readyz`)).status === 200, 120_000, p);
+    await until('the processor to be ready', async () => (await fetch(`${base}/readyz`)).status === 200, 120_000, { ...POLL, output: p.output });
     expect(p.output()).toContain(`dashboard on ${base}/`);
 
     // The page and its assets, without a token (the page asks for it); the API needs the token.
@@ -205,7 +165,7 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
     const batch1 = trades(0, 80);
     const file1 = join(dir, 'batch1.ndjson');
     writeFileSync(file1, `${batch1.map((t) => JSON.stringify(t)).join('\n')}\n`);
-    const produced = await runToEnd(['produce', '--source', 'replay', '--file', file1]);
+    const produced = await runTickflow(['produce', '--source', 'replay', '--file', file1], env);
     expect(produced).toContain(`${batch1.length} records acknowledged`);
     // the newest offsets the producer reports are the partitions' last records in Kafka
     const places = /newest offsets (.+)$/m.exec(produced)?.[1]?.split(' ') ?? [];
@@ -224,14 +184,14 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
 
     // The closed windows' bars arrive on the stream: 15 closed 5m windows per symbol at least, and hour 0.
     const have = (interval: string, symbol: string) => streamed.filter((s) => s.event.bar.interval === interval && s.event.bar.symbol === symbol).length;
-    await until('the Gold bars of batch 1 on the stream', async () => SYMBOLS.every((s) => have('5m', s) >= 15 && have('1h', s) >= 1), 120_000, p);
+    await until('the Gold bars of batch 1 on the stream', async () => SYMBOLS.every((s) => have('5m', s) >= 15 && have('1h', s) >= 1), 120_000, { ...POLL, output: p.output });
     const settled = async (what: string) => {
       let n = -1;
       await until(what, async () => {
         const same = streamed.length === n;
         n = streamed.length;
         return same;
-      }, 60_000, p);
+      }, 60_000, { ...POLL, output: p.output });
       await sleep(2_000);
     };
     await settled('the stream to settle after batch 1');
@@ -247,7 +207,7 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
         return h.pipeline.trades >= batch1.length && h.pipeline.consumerLag === 0 ? h : undefined;
       },
       30_000,
-      p,
+      { ...POLL, output: p.output },
     );
     expect(health.pipeline).toMatchObject({ trades: batch1.length, invalid: 0, late: 0, deadLettered: 0, consumerLag: 0 });
     expect(health.pipeline.lagMs).toBeGreaterThanOrEqual(0);
@@ -287,8 +247,8 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
       const batch2 = trades(80, 100);
       const file2 = join(dir, 'batch2.ndjson');
       writeFileSync(file2, `${batch2.map((t) => JSON.stringify(t)).join('\n')}\n`);
-      expect(await runToEnd(['produce', '--source', 'replay', '--file', file2])).toContain(`${batch2.length} records acknowledged`);
-      await until('the Gold bars of batch 2 on the stream', async () => SYMBOLS.every((s) => have('5m', s) >= 18), 120_000, p);
+      expect(await runTickflow(['produce', '--source', 'replay', '--file', file2], env)).toContain(`${batch2.length} records acknowledged`);
+      await until('the Gold bars of batch 2 on the stream', async () => SYMBOLS.every((s) => have('5m', s) >= 18), 120_000, { ...POLL, output: p.output });
       await pageCheck?.();
     } finally {
       await browser?.close();
