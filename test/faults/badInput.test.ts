@@ -17,17 +17,12 @@ import avro from 'avsc';
 import fc from 'fast-check';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, inject, it } from 'vitest';
+import { until } from '../support/until.js';
 
 const services = inject('services');
 const tradeType = avro.Type.forSchema(tradeAvroSchema as unknown as avro.Schema);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitUntil(what: string, pred: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+/** Checks every 5 ms (a fuzz run waits for one frame at a time). */
+const FAST = { everyMs: 5 };
 
 /** Values Finnhub fields could plausibly (or implausibly) carry. */
 const field = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null), fc.boolean(), fc.constant(-1), fc.constant(0), fc.array(fc.string(), { maxLength: 2 }));
@@ -63,7 +58,7 @@ describe('bad input: Finnhub WebSocket frames', () => {
           // a valid sentinel frame after it: once it arrives, the fuzzed frame has been handled
           const ts = ++sentinelTs;
           server.sendRaw(JSON.stringify({ type: 'trade', data: [{ s: 'SENTINEL', p: 1, t: ts, v: 1 }] }));
-          await waitUntil('the sentinel', () => trades.some((t) => t.symbol === 'SENTINEL' && t.ts === ts));
+          await until('the sentinel', async () => trades.some((t) => t.symbol === 'SENTINEL' && t.ts === ts), 10_000, FAST);
           const got = trades.slice(before.trades).filter((t) => t.symbol !== 'SENTINEL');
           const bad = invalid.slice(before.invalid);
           expect(errors).toEqual([]);
@@ -187,7 +182,7 @@ describe.skipIf(!services.kafka || !services['schema-registry'])('bad input: Kaf
     const source = kafkaSource<Trade>({ kafka, groupId: `${run}_g`, topics: [topic], registry, fromBeginning: true, onInvalid: (r) => invalid.push({ reason: r.reason, offset: String(r.input.offset) }) });
     const sub = source.subscribe({ next: (r) => emitted.push(String((r as { offset: string | number }).offset)), error: (e) => errors.push(e) });
     try {
-      await waitUntil('every message to be emitted or rejected', () => emitted.length + invalid.length >= messages.length || errors.length > 0, 90_000);
+      await until('every message to be emitted or rejected', async () => emitted.length + invalid.length >= messages.length || errors.length > 0, 90_000, FAST);
       expect(errors).toEqual([]);
       expect(emitted.length + invalid.length).toBe(messages.length);
       expect(new Set([...emitted, ...invalid.map((i) => i.offset)]).size).toBe(messages.length);

@@ -8,10 +8,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { lastValueFrom, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { pidOf } from '../../../scripts/services-lib.mjs';
+import { sleep } from '../../support/sleep.js';
 import { brokers, createTopics, makeTrades, newKafka, newRegistry, uniq } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Stops and starts the services script's Kafka under the shared lock, so nobody else is left without it. */
 async function restartKafka(): Promise<void> {

@@ -1,10 +1,10 @@
 import type { Trade } from '@tickflow/core';
 import { type KafkaRecord, kafkaSource } from '@tickflow/sources/kafka';
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../../support/sleep.js';
 import { createTopics, makeTrades, newKafka, newRegistry, produceTrades, uniq } from './helpers.js';
 
 const kafka = newKafka('tickflow-rebalance-it');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('kafkaSource rebalances (real broker)', () => {
   it('a second member joining takes over partitions cleanly: nothing lost, everything committed', async () => {

@@ -4,6 +4,7 @@ import { redisFlags, redisLatest, redisStream } from '@tickflow/sinks/redis';
 import { Redis } from 'ioredis';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../support/sleep.js';
 
 const run = `t${randomUUID().slice(0, 8)}`;
 const quote = (symbol: string, ts: number, extra: Partial<Quote> = {}): Quote => ({
@@ -15,7 +16,6 @@ const quote = (symbol: string, ts: number, extra: Partial<Quote> = {}): Quote =>
   changePercent: 0.5,
   ...extra,
 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Redis sinks against redis-server', () => {
   let redis: Redis;
