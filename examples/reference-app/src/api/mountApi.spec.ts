@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BarStore } from '../demo/BarStore.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
+import { readSse } from '../testing/readSse.js';
 import { ApiConfigSchema } from './ApiConfigSchema.js';
 import type { ApiAnomaly } from './ApiAnomaly.js';
 import type { BarEvent } from './BarStream.js';
@@ -157,27 +158,6 @@ describe('mountApi: rate limits', () => {
   });
 });
 
-async function readEvents(res: Response, n: number): Promise<BarEvent[]> {
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const events: BarEvent[] = [];
-  while (events.length < n) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    let i = text.indexOf('\n\n');
-    while (i >= 0) {
-      const block = text.slice(0, i);
-      text = text.slice(i + 2);
-      if (block.includes('event: bar')) events.push(JSON.parse(block.split('data: ')[1] as string) as BarEvent);
-      i = text.indexOf('\n\n');
-    }
-  }
-  await reader.cancel();
-  return events;
-}
-
 describe('mountApi: live stream', () => {
   it('streams matching bars as SSE, numbering revisions and marking restatements', async () => {
     const { url, store } = await start();
@@ -186,12 +166,12 @@ describe('mountApi: live stream', () => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     await new Promise((r) => setTimeout(r, 50));
     expect(api?.stream?.clients).toBe(1);
-    const got = readEvents(res, 3);
+    const got = readSse<BarEvent>(res, 3, 'bar');
     store.upsert(bar('MSFT', 1), false); // other symbol: filtered out
     store.upsert(bar('AAPL', 5, { close: 105 }), false); // new window, provisional
     store.upsert(bar('AAPL', 5, { close: 106, high: 107 }), false); // same window, newer version
     store.upsert(bar('AAPL', 5, { close: 106.5, high: 107 }), true); // the final bar
-    const events = await got;
+    const events = (await got).map((e) => e.data);
     expect(events.map((e) => [e.bar.symbol, e.bar.close, e.revision, e.restatement, e.final])).toEqual([
       ['AAPL', 105, 0, false, false],
       ['AAPL', 106, 1, true, false],
@@ -281,7 +261,7 @@ describe('mountApi: anomalies', () => {
     const { url, store, aapl } = await startSpiky();
     const res = await get(`${url}/api/stream?symbol=AAPL&interval=5m`);
     await new Promise((r) => setTimeout(r, 50));
-    const events = readNamedEvents(res, 4);
+    const events = readSse(res, 4);
     const last = aapl.at(-1) as (typeof aapl)[number];
     const next = (i: number, over: Partial<Bar> = {}) => ({ ...last, start: last.end + i * 300_000, end: last.end + (i + 1) * 300_000, ...over });
     store.upsert(next(0, { volume: 1000 }), true); // calm final bar
@@ -295,26 +275,6 @@ describe('mountApi: anomalies', () => {
     expect(anomalies[0]?.score).toBeGreaterThan(10);
   });
 });
-
-async function readNamedEvents(res: Response, n: number): Promise<{ name: string; data: unknown }[]> {
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const events: { name: string; data: unknown }[] = [];
-  while (events.length < n) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    for (let i = text.indexOf('\n\n'); i >= 0; i = text.indexOf('\n\n')) {
-      const block = text.slice(0, i);
-      text = text.slice(i + 2);
-      const name = /^event: (\w+)$/m.exec(block)?.[1];
-      if (name) events.push({ name, data: JSON.parse(block.split('data: ')[1] as string) });
-    }
-  }
-  await reader.cancel();
-  return events;
-}
 
 describe('mountApi: health', () => {
   it('reports the pipeline counters and flags symbols without recent updates as stale', async () => {

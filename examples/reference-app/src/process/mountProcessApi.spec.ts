@@ -10,6 +10,7 @@ import type { BarEvent } from '../api/BarStream.js';
 import { calmBars } from '../api/calmBars.js';
 import { createTelemetry } from '../ops/createTelemetry.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
+import { readSse } from '../testing/readSse.js';
 import { mountProcessApi, type ProcessApi } from './mountProcessApi.js';
 
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
@@ -50,25 +51,6 @@ async function start(stored: ApiBar[] = [], reader: BarReader = arrayReader(stor
   return { url: ops.url, telemetry, page, setWatermark: (v: number) => (wm = v) };
 }
 
-async function readEvents(res: Response, n: number): Promise<{ name: string; data: unknown }[]> {
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const events: { name: string; data: unknown }[] = [];
-  while (events.length < n) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    for (let i = text.indexOf('\n\n'); i >= 0; i = text.indexOf('\n\n')) {
-      const block = text.slice(0, i);
-      text = text.slice(i + 2);
-      const name = /^event: (\w+)$/m.exec(block)?.[1];
-      if (name) events.push({ name, data: JSON.parse(block.split('data: ')[1] as string) });
-    }
-  }
-  await reader.cancel();
-  return events;
-}
 const connected = async (p: ProcessApi, n: number) => {
   for (let i = 0; i < 100 && (p.api.stream?.clients ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 10));
 };
@@ -92,8 +74,8 @@ describe('mountProcessApi', () => {
     const five = await fetch(`${url}/api/stream?symbol=AAPL&interval=5m&access_token=${TOKEN}`);
     const hour = await fetch(`${url}/api/stream?symbol=AAPL&interval=1h&access_token=${TOKEN}`);
     await connected(page, 2);
-    const got5 = readEvents(five, 3);
-    const got1h = readEvents(hour, 1);
+    const got5 = readSse(five, 3);
+    const got1h = readSse(hour, 1);
     page.onWrite({ kind: 'silver', trade: { symbol: 'AAPL', price: 1, size: 1, ts: T0 } });
     page.onWrite({ kind: 'bar', bar: bar(0) });
     page.onWrite({ kind: 'bar', bar: bar(1) });
@@ -121,7 +103,7 @@ describe('mountProcessApi', () => {
     const { url, page } = await start(stored);
     const res = await fetch(`${url}/api/stream?symbol=AAPL&interval=5m&access_token=${TOKEN}`);
     await connected(page, 1);
-    const events = readEvents(res, 2);
+    const events = readSse(res, 2);
     stored.push({ ...spike, final: true }); // acknowledged by Cassandra, then reported
     page.onWrite({ kind: 'bar', bar: spike });
     const got = await events;
