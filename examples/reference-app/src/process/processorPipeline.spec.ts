@@ -303,43 +303,42 @@ async function handover(seed: number, fresh: boolean) {
   return { got: [...store.gold.values()], want5: oracle(log, M5), want1h: oracle(log, H), silver: store.silver.size, unique: new Set(log.flat().map((t) => t.id)).size };
 }
 
+/** Silver holds every unique trade once and Gold 5m and 1h equal the oracle. */
+function expectOracleResult(r: Awaited<ReturnType<typeof scenario>>): void {
+  expect(r.silver).toBe(r.unique);
+  expect(r.got5.length).toBe(r.want5.size);
+  expect(r.got1h.length).toBe(r.want1h.size);
+  for (const b of r.got5) closeTo(b, r.want5.get(`${b.symbol}|${b.start}`)!);
+  for (const b of r.got1h) closeTo(b, r.want1h.get(`${b.symbol}|${b.start}`)!);
+}
+
+/**
+ * What a crash scenario must end with: the crashes happened after real progress (commits past
+ * finished hours), Bronze holds every unique trade, and {@link expectOracleResult}.
+ */
+function expectCrashesLoseNothing(r: Awaited<ReturnType<typeof scenario>>): void {
+  expect(r.crashCommits.some((c) => c.offset > 0 && Number.isFinite(c.closedThrough))).toBe(true);
+  expect(r.bronze).toBe(r.unique);
+  expectOracleResult(r);
+}
+
 describe('processorPipeline commit protocol', () => {
   for (const seed of [1, 2, 3]) {
     it(`loses nothing and writes no partial bar across crashes (seed ${seed})`, async () => {
-      const r = await scenario(seed, false);
-      // the crashes happened after real progress (commits past finished hours)
-      expect(r.crashCommits.some((c) => c.offset > 0 && Number.isFinite(c.closedThrough))).toBe(true);
-      expect(r.bronze).toBe(r.unique);
-      expect(r.silver).toBe(r.unique);
-      expect(r.got5.length).toBe(r.want5.size);
-      expect(r.got1h.length).toBe(r.want1h.size);
-      for (const b of r.got5) closeTo(b, r.want5.get(`${b.symbol}|${b.start}`)!);
-      for (const b of r.got1h) closeTo(b, r.want1h.get(`${b.symbol}|${b.start}`)!);
+      expectCrashesLoseNothing(await scenario(seed, false));
     }, 30_000);
   }
 
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`replaying 5-minute windows and seeding the 1h rollup from Gold loses nothing and writes no partial bar (seed ${seed})`, async () => {
-      const r = await scenario(seed, false, 'fine');
-      expect(r.crashCommits.some((c) => c.offset > 0 && Number.isFinite(c.closedThrough))).toBe(true);
-      expect(r.bronze).toBe(r.unique);
-      expect(r.silver).toBe(r.unique);
-      expect(r.got5.length).toBe(r.want5.size);
-      expect(r.got1h.length).toBe(r.want1h.size);
-      for (const b of r.got5) closeTo(b, r.want5.get(`${b.symbol}|${b.start}`)!);
-      for (const b of r.got1h) closeTo(b, r.want1h.get(`${b.symbol}|${b.start}`)!);
+      expectCrashesLoseNothing(await scenario(seed, false, 'fine'));
     }, 30_000);
   }
 
   it('property: whatever the log, crash points, ack order, partition interleaving and allowed lateness, the 5-minute unit ends equal to the oracle', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 10, max: 1_000_000 }), fc.constantFrom(0, 30_000, 120_000), async (seed, lateness) => {
-        const r = await scenario(seed, false, 'fine', false, lateness);
-        expect(r.silver).toBe(r.unique);
-        expect(r.got5.length).toBe(r.want5.size);
-        expect(r.got1h.length).toBe(r.want1h.size);
-        for (const b of r.got5) closeTo(b, r.want5.get(`${b.symbol}|${b.start}`)!);
-        for (const b of r.got1h) closeTo(b, r.want1h.get(`${b.symbol}|${b.start}`)!);
+        expectOracleResult(await scenario(seed, false, 'fine', false, lateness));
       }),
       { numRuns: PROPERTY_RUNS },
     );
