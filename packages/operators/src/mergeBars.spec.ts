@@ -2,24 +2,14 @@ import { type Bar, type Trade, ValidationError } from '@tickflow/core';
 import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { ohlcv } from './bar.test-helper.js';
 import { mergeBars } from './mergeBars.js';
 import { ohlcvWindow } from './ohlcvWindow.js';
 
 const M5 = 300_000;
 const H = 3_600_000;
-const b5 = (k: number, o: number, h: number, l: number, c: number, v: number, n: number, vwap: number): Bar => ({
-  symbol: 'AAPL',
-  interval: '5m',
-  start: k * M5,
-  end: (k + 1) * M5,
-  open: o,
-  high: h,
-  low: l,
-  close: c,
-  volume: v,
-  count: n,
-  vwap,
-});
+const b5 = (k: number, o: number, h: number, l: number, c: number, v: number, n: number, vwap: number): Bar =>
+  ohlcv('AAPL', '5m', k * M5, (k + 1) * M5, o, h, l, c, v, n, vwap);
 const hour = { symbol: 'AAPL', interval: '1h', start: 0, end: H };
 
 describe('mergeBars', () => {

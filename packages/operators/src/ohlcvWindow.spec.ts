@@ -2,6 +2,7 @@ import { BarSchema, ConfigurationError, memoryInstrumentation, type Trade } from
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
+import { ohlcv } from './bar.test-helper.js';
 import { type OhlcvBar, ohlcvWindow } from './ohlcvWindow.js';
 import type { Watermarked } from './Watermarked.js';
 import { watermark } from './watermark.js';
@@ -16,19 +17,8 @@ const t = (ts: number, price: number, size = 1, symbol = 'AAPL', extra: Partial<
 });
 const rec = (x: Trade): W => ({ kind: 'record', value: x });
 const wm = (ts: number): W => ({ kind: 'watermark', ts });
-const bar = (symbol: string, start: number, o: number, h: number, l: number, c: number, v: number, n: number, vwap: number, interval = '1s'): OhlcvBar => ({
-  symbol,
-  interval,
-  start,
-  end: start + 1000,
-  open: o,
-  high: h,
-  low: l,
-  close: c,
-  volume: v,
-  count: n,
-  vwap,
-});
+const bar = (symbol: string, start: number, o: number, h: number, l: number, c: number, v: number, n: number, vwap: number, interval = '1s'): OhlcvBar =>
+  ohlcv(symbol, interval, start, start + 1000, o, h, l, c, v, n, vwap);
 const sched = () => new TestScheduler((a, e) => expect(a).toEqual(e));
 const run = (items: (W | Trade)[], opts: Partial<Parameters<typeof ohlcvWindow>[0]> = {}) =>
   lastValueFrom(from(items).pipe(ohlcvWindow({ size: '1s', ...opts }), toArray()));

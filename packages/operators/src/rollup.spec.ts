@@ -3,23 +3,13 @@ import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
+import { ohlcv } from './bar.test-helper.js';
 import { type OhlcvBar, ohlcvWindow } from './ohlcvWindow.js';
 import { rollup } from './rollup.js';
 
 const M5 = 300_000;
-const b5 = (symbol: string, k: number, o: number, h: number, l: number, c: number, v: number, n: number, vwap: number): Bar => ({
-  symbol,
-  interval: '5m',
-  start: k * M5,
-  end: (k + 1) * M5,
-  open: o,
-  high: h,
-  low: l,
-  close: c,
-  volume: v,
-  count: n,
-  vwap,
-});
+const b5 = (symbol: string, k: number, o: number, h: number, l: number, c: number, v: number, n: number, vwap: number): Bar =>
+  ohlcv(symbol, '5m', k * M5, (k + 1) * M5, o, h, l, c, v, n, vwap);
 const sched = () => new TestScheduler((a, e) => expect(a).toEqual(e));
 
 describe('rollup', () => {
