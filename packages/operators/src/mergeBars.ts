@@ -46,7 +46,14 @@ export interface MergeTarget {
  * ```
  */
 export function mergeBars(bars: Iterable<Bar>, target: MergeTarget): OhlcvBar {
-  const subs = [...bars].sort((x, y) => x.start - y.start);
+  const subs = [...bars];
+  for (let i = 1; i < subs.length; i++) {
+    // sub-bars usually come in time order: sort only when they do not
+    if ((subs[i] as Bar).start < (subs[i - 1] as Bar).start) {
+      subs.sort((x, y) => x.start - y.start);
+      break;
+    }
+  }
   const first = subs[0];
   const last = subs[subs.length - 1];
   if (first === undefined || last === undefined) {
