@@ -16,6 +16,7 @@ import { readBars } from '@tickflow/sinks/cassandra';
 import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sseEventsByChunk } from '../../../examples/reference-app/src/testing/readSse.js';
 import { freePort } from '../../support/freePort.js';
 import { sleep } from '../../support/sleep.js';
 import { runTickflow, startTickflow, type TickflowProcess } from '../../support/tickflowProcess.js';
@@ -139,19 +140,8 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reading = (async () => {
-      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
-      let text = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        text += decoder.decode(value, { stream: true });
-        for (let i = text.indexOf('\n\n'); i >= 0; i = text.indexOf('\n\n')) {
-          const block = text.slice(0, i);
-          text = text.slice(i + 2);
-          const name = /^event: (\w+)$/m.exec(block)?.[1];
-          if (name !== 'bar') continue;
-          const event = JSON.parse(block.split('data: ')[1] as string) as StreamedBar['event'];
+      for await (const batch of sseEventsByChunk<StreamedBar['event']>(res, 'bar')) {
+        for (const { name, data: event } of batch) {
           const b = event.bar;
           const rows = await readBars(client, { symbol: b.symbol, interval: b.interval as '5m' | '1h', from: b.start, to: b.start + 1, keyspace: run });
           streamed.push({ name, event, stored: rows.find((r) => r.start === b.start) });
