@@ -27,8 +27,8 @@ const H = 3_600_000;
 export const SCALE = Number(process.env.TICKFLOW_FAULT_SCALE ?? 1) || 1;
 /** Output kept per child in a fault run (past it the older half is dropped): debug logs of long runs stay bounded. */
 const MAX_OUTPUT_CHARS = 200_000;
-/** How long the timeout errors of the fault suite quote a child's output (its tail). */
-const OUTPUT_TAIL = 4000;
+/** How much of a child's output (its tail, in characters) the fault suite's timeout errors quote. */
+export const OUTPUT_TAIL = 4000;
 
 /** A fault-run `tickflow` child: the whole `env`, metrics on `port` (0: any), output bounded. */
 export function tickflow(args: string[], env: Record<string, string>, port = 0): TickflowProcess {

@@ -13,7 +13,7 @@ import { freePort } from '../support/freePort.js';
 import { sleep } from '../support/sleep.js';
 import { stopTickflow } from '../support/tickflowProcess.js';
 import { until } from '../support/until.js';
-import { runToEnd, tickflow } from './driver.js';
+import { OUTPUT_TAIL, runToEnd, tickflow } from './driver.js';
 
 const services = inject('services');
 const run = `sec${Date.now().toString(36)}`;
@@ -84,7 +84,7 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
       await until('the processor to read the trades', async () => {
         const text = await (await fetch(`http://127.0.0.1:${processor.port}/metrics`)).text();
         return /tickflow_trades_ingested_total\{[^}]*stage="process"[^}]*\} ([1-9]\d{2})/.test(text);
-      }, 120_000, { output: processor.output, outputTail: 4000 });
+      }, 120_000, { output: processor.output, outputTail: OUTPUT_TAIL });
       // a dropped socket: the reconnect logs the endpoint (the token is in the URL's query)
       server.dropAll();
       await server.waitForSubscription(['SECA', 'SECB'], 60_000);
@@ -112,7 +112,7 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
     const wrong = secret('finnhubtok');
     SECRETS.push(wrong);
     const producer = tickflow(['produce', '--source', 'finnhub'], { ...env, FINNHUB_API_KEY: wrong }, await freePort());
-    await until('a few rejected connection attempts', async () => server.connections().length >= 0 && producer.output().length > 200, 60_000, { output: producer.output, outputTail: 4000 }).catch(() => {});
+    await until('a few rejected connection attempts', async () => server.connections().length >= 0 && producer.output().length > 200, 60_000, { output: producer.output, outputTail: OUTPUT_TAIL }).catch(() => {});
     await sleep(5000);
     await stopTickflow(producer, 10_000);
     expect(producer.output()).toMatch(/401|unauthori[sz]ed|rejected|token/i);
