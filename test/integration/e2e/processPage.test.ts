@@ -174,7 +174,24 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
 
     // The closed windows' bars arrive on the stream: 15 closed 5m windows per symbol at least, and hour 0.
     const have = (interval: string, symbol: string) => streamed.filter((s) => s.event.bar.interval === interval && s.event.bar.symbol === symbol).length;
-    await until('the Gold bars of batch 1 on the stream', async () => SYMBOLS.every((s) => have('5m', s) >= 15 && have('1h', s) >= 1), 120_000, { ...POLL, output: p.output });
+    // On a timeout the error shows what the processor had done (its counters) and what the stream carried.
+    const diagnosis = async () => {
+      const text = await (await fetch(`${base}/metrics`)).text().catch((e: Error) => `(no /metrics: ${e.message})`);
+      const counters = text.split('\n').filter((l) => /^tickflow_(trades_|bars_|open_|committed|kafka_source|rollup_|watermark|last_event)/.test(l));
+      const seen = SYMBOLS.map((s) => `${s}: ${have('5m', s)}×5m ${have('1h', s)}×1h`).join(', ');
+      return `streamed ${streamed.length} bar events (${seen})\n${counters.join('\n')}`;
+    };
+    let lastDiagnosis = '';
+    let polls = 0;
+    await until(
+      'the Gold bars of batch 1 on the stream',
+      async () => {
+        if (polls++ % 20 === 19) lastDiagnosis = await diagnosis();
+        return SYMBOLS.every((s) => have('5m', s) >= 15 && have('1h', s) >= 1);
+      },
+      120_000,
+      { ...POLL, output: () => `${p.output()}\n${lastDiagnosis}` },
+    );
     const settled = async (what: string) => {
       let n = -1;
       await until(what, async () => {
