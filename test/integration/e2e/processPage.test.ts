@@ -177,7 +177,7 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
     // On a timeout the error shows what the processor had done (its counters) and what the stream carried.
     const diagnosis = async () => {
       const text = await (await fetch(`${base}/metrics`)).text().catch((e: Error) => `(no /metrics: ${e.message})`);
-      const counters = text.split('\n').filter((l) => /^tickflow_(trades_|bars_|open_|committed|kafka_source|rollup_|watermark|last_event)/.test(l));
+      const counters = text.split('\n').filter((l) => /^tickflow_(trades_|bars_|open_|committed|kafka_source|rollup_|watermark|last_event|cassandra_(rows|write_(errors|retries)_total|in_flight|buffered))/.test(l));
       const seen = SYMBOLS.map((s) => `${s}: ${have('5m', s)}×5m ${have('1h', s)}×1h`).join(', ');
       return `streamed ${streamed.length} bar events (${seen})\n${counters.join('\n')}`;
     };
