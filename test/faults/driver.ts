@@ -13,6 +13,7 @@ import { createFakeFinnhubServer, type FakeFinnhubServer, type FakeFinnhubTrade 
 import avro from 'avsc';
 import type cassandra from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
+import { runNames } from '../support/appEnv.js';
 import { freePort } from '../support/freePort.js';
 import { compareMultisets, multiset, type OTrade, oracleBars, printKey, type StoredBar, wrongBars } from '../support/oracle.js';
 import { sleep } from '../support/sleep.js';
@@ -133,11 +134,7 @@ export class Scenario {
     const p = `${shared.run}_${index}`;
     this.env = {
       ...shared.env,
-      KAFKA_TOPIC_TRADES: `${p}_trades`,
-      KAFKA_TOPIC_CRYPTO: `${p}_crypto`,
-      KAFKA_TOPIC_QUOTES: `${p}_quotes`,
-      KAFKA_TOPIC_DLQ: `${p}_dlq`,
-      KAFKA_GROUP_ID: `${p}_processor`,
+      ...runNames(p, null),
       TICKFLOW_SYMBOLS: symbols.join(','),
     };
   }

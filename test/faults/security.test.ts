@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createFakeFinnhubServer, type FakeFinnhubServer } from '@tickflow/sources/testing';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { appEnv } from '../support/appEnv.js';
 import { freePort } from '../support/freePort.js';
 import { sleep } from '../support/sleep.js';
 import { stopTickflow } from '../support/tickflowProcess.js';
@@ -34,18 +35,9 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
   beforeAll(async () => {
     server = await createFakeFinnhubServer({ tokens: [FINNHUB_TOKEN] });
     env = {
-      ...(process.env as Record<string, string>),
-      KAFKA_BROKERS: services.kafka!,
-      SCHEMA_REGISTRY_URL: services['schema-registry']!,
-      CASSANDRA_CONTACT_POINTS: services.cassandra!,
-      CASSANDRA_KEYSPACE: run,
+      ...appEnv(services, run),
       CASSANDRA_USERNAME: 'tickflow',
       CASSANDRA_PASSWORD,
-      KAFKA_TOPIC_TRADES: `${run}_trades`,
-      KAFKA_TOPIC_CRYPTO: `${run}_crypto`,
-      KAFKA_TOPIC_QUOTES: `${run}_quotes`,
-      KAFKA_TOPIC_DLQ: `${run}_dlq`,
-      KAFKA_GROUP_ID: `${run}_processor`,
       TICKFLOW_SYMBOLS: 'SECA,SECB',
       TICKFLOW_LOG_LEVEL: 'debug',
       TICKFLOW_API_TOKEN: API_TOKEN,

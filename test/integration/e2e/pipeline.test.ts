@@ -14,6 +14,7 @@ import { createFakeFinnhubServer, type FakeFinnhubServer, type FakeFinnhubTrade 
 import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { appEnv } from '../../support/appEnv.js';
 import { freePort } from '../../support/freePort.js';
 import { metric } from '../../support/metric.js';
 import { type OTrade as OracleTrade, oracleBars } from '../../support/oracle.js';
@@ -32,16 +33,7 @@ const STOCKS = ['AAPL', 'MSFT', 'NVDA'];
 const BTC = 'BINANCE:BTCUSDT';
 
 const env: Record<string, string> = {
-  ...(process.env as Record<string, string>),
-  KAFKA_BROKERS: services.kafka ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-  SCHEMA_REGISTRY_URL: services['schema-registry'] ?? process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081',
-  CASSANDRA_CONTACT_POINTS: services.cassandra ?? process.env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1:9042',
-  KAFKA_TOPIC_TRADES: `${run}_trades`,
-  KAFKA_TOPIC_CRYPTO: `${run}_crypto`,
-  KAFKA_TOPIC_QUOTES: `${run}_quotes`,
-  KAFKA_TOPIC_DLQ: `${run}_dlq`,
-  KAFKA_GROUP_ID: `${run}_processor`,
-  CASSANDRA_KEYSPACE: run,
+  ...appEnv(services, run),
   TICKFLOW_SYMBOLS: [BTC, ...STOCKS].join(','),
   TICKFLOW_IDLE_TIMEOUT_MS: '2000',
   TICKFLOW_LOG_LEVEL: 'warn',

@@ -16,6 +16,7 @@ import { readBars } from '@tickflow/sinks/cassandra';
 import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { appEnv } from '../../support/appEnv.js';
 import { sseEventsByChunk } from '../../../examples/reference-app/src/testing/readSse.js';
 import { freePort } from '../../support/freePort.js';
 import { sleep } from '../../support/sleep.js';
@@ -33,16 +34,7 @@ const M = 60_000;
 const SYMBOLS = ['AAPL', 'MSFT'];
 
 const env: Record<string, string> = {
-  ...(process.env as Record<string, string>),
-  KAFKA_BROKERS: services.kafka ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-  SCHEMA_REGISTRY_URL: services['schema-registry'] ?? process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081',
-  CASSANDRA_CONTACT_POINTS: services.cassandra ?? process.env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1:9042',
-  KAFKA_TOPIC_TRADES: `${run}_trades`,
-  KAFKA_TOPIC_CRYPTO: `${run}_crypto`,
-  KAFKA_TOPIC_QUOTES: `${run}_quotes`,
-  KAFKA_TOPIC_DLQ: `${run}_dlq`,
-  KAFKA_GROUP_ID: `${run}_processor`,
-  CASSANDRA_KEYSPACE: run,
+  ...appEnv(services, run),
   TICKFLOW_SYMBOLS: SYMBOLS.join(','),
   TICKFLOW_MAX_OUT_OF_ORDERNESS_MS: '1000',
   TICKFLOW_IDLE_TIMEOUT_MS: '2000',
