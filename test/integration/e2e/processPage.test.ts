@@ -131,9 +131,11 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
     const res = await fetch(`${base}/api/stream?access_token=${TOKEN}`, { signal: controller.signal });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
+    let received = 0; // bar events off the wire, before their Cassandra check
     const reading = (async () => {
       for await (const batch of sseEventsByChunk<StreamedBar['event']>(res, 'bar')) {
         for (const { name, data: event } of batch) {
+          received++;
           const b = event.bar;
           const rows = await readBars(client, { symbol: b.symbol, interval: b.interval as '5m' | '1h', from: b.start, to: b.start + 1, keyspace: run });
           streamed.push({ name, event, stored: rows.find((r) => r.start === b.start) });
@@ -171,7 +173,7 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
       const text = await (await fetch(`${base}/metrics`)).text().catch((e: Error) => `(no /metrics: ${e.message})`);
       const counters = text.split('\n').filter((l) => /^tickflow_(trades_|bars_|open_|committed|kafka_source|rollup_|watermark|last_event|cassandra_(rows|write_(errors|retries)_total|in_flight|buffered))/.test(l));
       const seen = SYMBOLS.map((s) => `${s}: ${have('5m', s)}×5m ${have('1h', s)}×1h`).join(', ');
-      return `streamed ${streamed.length} bar events (${seen})\n${counters.join('\n')}`;
+      return `received ${received} bar events, checked ${streamed.length} (${seen})\n${counters.join('\n')}`;
     };
     let lastDiagnosis = '';
     let polls = 0;
