@@ -10,3 +10,19 @@ export async function metric(port: number, name: string, match = '', opts: { tim
   for (const line of text.split('\n')) if (line.startsWith(name) && line.includes(match) && !line.startsWith('#')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   return sum;
 }
+
+/**
+ * The sample lines of `http://127.0.0.1:<port>/metrics` whose text matches `pattern` (e.g.
+ * `/^tickflow_(bars|committed)/`), joined for an error message; what went wrong when the scrape fails.
+ */
+export async function metricLines(port: number, pattern: RegExp): Promise<string> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    return text
+      .split('\n')
+      .filter((l) => !l.startsWith('#') && pattern.test(l))
+      .join('\n');
+  } catch (e) {
+    return `(no /metrics on port ${port}: ${(e as Error).message})`;
+  }
+}

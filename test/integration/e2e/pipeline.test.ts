@@ -16,7 +16,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appEnv } from '../../support/appEnv.js';
 import { freePort } from '../../support/freePort.js';
-import { metric } from '../../support/metric.js';
+import { metric, metricLines } from '../../support/metric.js';
 import { type OTrade as OracleTrade, oracleBars } from '../../support/oracle.js';
 import { sleep } from '../../support/sleep.js';
 import { runTickflow, startTickflow } from '../../support/tickflowProcess.js';
@@ -144,6 +144,12 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
       for (const topic of [`${run}_trades`, `${run}_crypto`]) for (const p of await admin.fetchTopicOffsets(topic)) n += Number(p.high);
       return n;
     };
+    /** Σ over the input partitions of the processor group's committed offsets. */
+    const inGroup = async () => {
+      let n = 0;
+      for (const t of await admin.fetchOffsets({ groupId: env.KAFKA_GROUP_ID!, topics: [`${run}_trades`, `${run}_crypto`] })) for (const p of t.partitions) n += Math.max(0, Number(p.offset));
+      return n;
+    };
     const records = await inKafka();
     expect(records).toBeGreaterThanOrEqual(sent.length);
     expect(records).toBeLessThanOrEqual(sent.length + expectedDup);
@@ -151,8 +157,7 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     await until('the processor to read every record', async () => (await metric(procPort, 'tickflow_trades_ingested_total', 'stage="process"')) >= records || undefined, 120_000, { ...POLL, output: p1.output });
     // Hours 0-2 of the stocks and 0-1 of BTC closed and written (the watermark passed them).
     await until('1h bars to be written', async () => (await metric(procPort, 'tickflow_bars_written_total', 'interval="1h"')) >= 11 || undefined, 120_000, { ...POLL, output: p1.output }).catch(async (e: Error) => {
-      const text = await (await fetch(`http://127.0.0.1:${procPort}/metrics`)).text();
-      throw new Error(`${e.message}\n${text.split('\n').filter((l) => /^tickflow_(bars|open|committed|trades_(ingested|late|dup))/.test(l)).join('\n')}`);
+      throw new Error(`${e.message}\n${await metricLines(procPort, /^tickflow_(bars|open|committed|trades_(ingested|late|dup))/)}`);
     });
     if (prometheus && targetFile) {
       const q = encodeURIComponent(`sum(tickflow_trades_ingested_total{run="${run}",stage="process"})`);
@@ -175,9 +180,7 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     // A second processor resumes from the last safe commit, catches up, and is stopped gracefully.
     // What it must read again: everything after the committed offsets (with the 5-minute replay
     // unit, ADR 0105, that is at most a few 5m windows plus the out-of-orderness, not an hour).
-    let committed = 0;
-    for (const t of await admin.fetchOffsets({ groupId: env.KAFKA_GROUP_ID!, topics: [`${run}_trades`, `${run}_crypto`] }))
-      for (const p of t.partitions) committed += Math.max(0, Number(p.offset));
+    const committed = await inGroup();
     const replay = records - committed;
     expect(replay).toBeGreaterThan(0);
     const p2port = await freePort();
@@ -190,10 +193,7 @@ describe.skipIf(!haveFixture || !services.kafka || !services.cassandra || !servi
     expect(await p2.exit, p2.output()).toBe(0);
     expect(p2.output()).toContain('process: stopped');
     // A graceful stop never moves the group's commits backwards.
-    let committedAfter = 0;
-    for (const t of await admin.fetchOffsets({ groupId: env.KAFKA_GROUP_ID!, topics: [`${run}_trades`, `${run}_crypto`] }))
-      for (const p of t.partitions) committedAfter += Math.max(0, Number(p.offset));
-    expect(committedAfter).toBeGreaterThanOrEqual(committed);
+    expect(await inGroup()).toBeGreaterThanOrEqual(committed);
 
     // Late trades arrive while the processor is down; the restarted processor reads from its
     // committed offsets, flushes at the end of input and exits.

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appEnv } from '../../support/appEnv.js';
 import { sseEventsByChunk } from '../../../examples/reference-app/src/testing/readSse.js';
 import { freePort } from '../../support/freePort.js';
+import { metricLines } from '../../support/metric.js';
 import { sleep } from '../../support/sleep.js';
 import { runTickflow, startTickflow, type TickflowProcess } from '../../support/tickflowProcess.js';
 import { until } from '../../support/until.js';
@@ -168,24 +169,12 @@ describe.skipIf(!services.kafka || !services.cassandra || !services['schema-regi
 
     // The closed windows' bars arrive on the stream: 15 closed 5m windows per symbol at least, and hour 0.
     const have = (interval: string, symbol: string) => streamed.filter((s) => s.event.bar.interval === interval && s.event.bar.symbol === symbol).length;
-    // On a timeout the error shows what the processor had done (its counters) and what the stream carried.
-    const diagnosis = async () => {
-      const text = await (await fetch(`${base}/metrics`)).text().catch((e: Error) => `(no /metrics: ${e.message})`);
-      const counters = text.split('\n').filter((l) => /^tickflow_(trades_|bars_|open_|committed|kafka_source|rollup_|watermark|last_event|cassandra_(rows|write_(errors|retries)_total|in_flight|buffered))/.test(l));
+    // On a timeout the error also shows what the stream carried and the processor's counters.
+    await until('the Gold bars of batch 1 on the stream', async () => SYMBOLS.every((s) => have('5m', s) >= 15 && have('1h', s) >= 1), 120_000, { ...POLL, output: p.output }).catch(async (e: Error) => {
       const seen = SYMBOLS.map((s) => `${s}: ${have('5m', s)}×5m ${have('1h', s)}×1h`).join(', ');
-      return `received ${received} bar events, checked ${streamed.length} (${seen})\n${counters.join('\n')}`;
-    };
-    let lastDiagnosis = '';
-    let polls = 0;
-    await until(
-      'the Gold bars of batch 1 on the stream',
-      async () => {
-        if (polls++ % 20 === 19) lastDiagnosis = await diagnosis();
-        return SYMBOLS.every((s) => have('5m', s) >= 15 && have('1h', s) >= 1);
-      },
-      120_000,
-      { ...POLL, output: () => `${p.output()}\n${lastDiagnosis}` },
-    );
+      const counters = await metricLines(port, /^tickflow_(trades_|bars_|open_|committed|kafka_source|rollup_|watermark|last_event|cassandra_(rows|write_(errors|retries)_total|in_flight|buffered))/);
+      throw new Error(`${e.message}\nreceived ${received} bar events, checked ${streamed.length} (${seen})\n${counters}`);
+    });
     const settled = async (what: string) => {
       let n = -1;
       await until(what, async () => {
